@@ -1,0 +1,98 @@
+package dev.gatehouse.auth;
+
+import dev.gatehouse.session.SessionState;
+import dev.gatehouse.session.SessionStates;
+import dev.gatehouse.user.User;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.SecurityIdentityAugmentor;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Singleton;
+import jakarta.json.JsonString;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.UUID;
+
+/**
+ * The Gatehouse-specific half of Bearer validation (SPEC §2). SmallRye JWT has already checked the
+ * signature, algorithm, issuer, audience and expiry; this checks that the user's current security
+ * stamp equals the token's and that its session is live — from {@link SessionStates}, so that the
+ * common case costs no database round trip.
+ */
+@Singleton
+public class BearerTokenGuard implements SecurityIdentityAugmentor {
+
+    /** The identity attribute under which resources find the caller's {@link SessionState}. */
+    public static final String SESSION_STATE = "gatehouse.session-state";
+
+    private final SessionStates states;
+    private final Clock clock;
+
+    BearerTokenGuard(SessionStates states, Clock clock) {
+        this.states = states;
+        this.clock = clock;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
+        if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+            return Uni.createFrom().item(identity);
+        }
+        UUID sessionId = uuidClaim(jwt, "sid");
+        UUID userId = uuid(jwt.getSubject());
+        String stamp = stringClaim(jwt, "stamp");
+        if (sessionId == null || userId == null || stamp == null) {
+            return Uni.createFrom().failure(new AuthenticationFailedException("token lacks sid, sub or stamp"));
+        }
+        SessionState cached = states.cached(sessionId);
+        if (cached != null) {
+            try {
+                return Uni.createFrom().item(check(identity, cached, userId, stamp));
+            } catch (AuthenticationFailedException e) {
+                return Uni.createFrom().failure(e);
+            }
+        }
+        return context.runBlocking(() -> check(identity, states.load(sessionId), userId, stamp));
+    }
+
+    private SecurityIdentity check(SecurityIdentity identity, SessionState state, UUID userId, String stamp) {
+        boolean valid = state != null
+                && !state.revoked()
+                && state.userId().equals(userId)
+                && User.ACTIVE.equals(state.userStatus())
+                && state.absoluteEnd().isAfter(clock.instant())
+                && MessageDigest.isEqual(state.stamp().getBytes(StandardCharsets.UTF_8), stamp.getBytes(StandardCharsets.UTF_8));
+        if (!valid) {
+            throw new AuthenticationFailedException("session revoked or stamp changed");
+        }
+        return QuarkusSecurityIdentity.builder(identity).addAttribute(SESSION_STATE, state).build();
+    }
+
+    private static String stringClaim(JsonWebToken jwt, String name) {
+        Object value = jwt.getClaim(name);
+        if (value instanceof JsonString json) {
+            return json.getString();
+        }
+        return value instanceof String text ? text : null;
+    }
+
+    private static UUID uuidClaim(JsonWebToken jwt, String name) {
+        return uuid(stringClaim(jwt, name));
+    }
+
+    private static UUID uuid(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

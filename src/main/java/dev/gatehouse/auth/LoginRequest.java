@@ -1,0 +1,22 @@
+package dev.gatehouse.auth;
+
+import dev.gatehouse.common.CodePointLength;
+import dev.gatehouse.user.Emails;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Size;
+
+/**
+ * {@code POST /api/auth/login}. No email format rule here: a malformed email is simply unknown
+ * (401), so login never tells which emails could exist.
+ */
+public record LoginRequest(
+        @NotBlank @Size(max = 254) String email,
+        @NotEmpty @CodePointLength(max = 256) String password,
+        @CodePointLength(max = 100) String deviceName) {
+
+    public LoginRequest {
+        email = Emails.normalize(email);
+        deviceName = deviceName == null || deviceName.isBlank() ? null : deviceName.strip();
+    }
+}

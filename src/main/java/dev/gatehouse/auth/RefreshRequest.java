@@ -1,0 +1,7 @@
+package dev.gatehouse.auth;
+
+import jakarta.validation.constraints.Size;
+
+/** {@code POST /api/auth/refresh} and {@code /logout}: the token may instead come from the refresh cookie (SPEC §5). */
+public record RefreshRequest(@Size(max = 512) String refreshToken) {
+}

@@ -1,0 +1,58 @@
+package dev.gatehouse.auth;
+
+import dev.gatehouse.problem.ProblemCode;
+import dev.gatehouse.problem.ProblemException;
+import dev.gatehouse.session.SessionStore;
+import dev.gatehouse.token.RefreshTokens;
+import dev.gatehouse.user.Passwords;
+import dev.gatehouse.user.User;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+
+/** Password login (SPEC §3): checks the password, then starts a session. */
+@Singleton
+public class SignIn {
+
+    private final Passwords passwords;
+    private final RefreshTokens refreshTokens;
+    private final Clock clock;
+
+    SignIn(Passwords passwords, RefreshTokens refreshTokens, Clock clock) {
+        this.passwords = passwords;
+        this.refreshTokens = refreshTokens;
+        this.clock = clock;
+    }
+
+    public RefreshTokens.Issued login(LoginRequest request, SessionStore.Origin origin) {
+        User user = QuarkusTransaction.requiringNew().call(() -> User.findByEmail(request.email()).orElse(null));
+        if (user == null) {
+            // Same Argon2id work as a real check, so the answer time does not reveal that the email is unknown.
+            passwords.verifyDummy(request.password());
+            throw invalidCredentials();
+        }
+        if (!passwords.verify(request.password(), user.passwordHash)) {
+            throw invalidCredentials();
+        }
+        // Only the right password learns that the account is suspended (SPEC §3).
+        if (user.isSuspended()) {
+            throw new ProblemException(ProblemCode.ACCOUNT_SUSPENDED, "This account is suspended.");
+        }
+        if (passwords.needsRehash(user.passwordHash)) {
+            rehash(user, request.password());
+        }
+        return refreshTokens.startSession(user, origin);
+    }
+
+    /** SPEC §6: parameters raised since the hash was made are applied on the next successful login. */
+    private void rehash(User user, String password) {
+        String hash = passwords.hash(password);
+        QuarkusTransaction.requiringNew().run(() ->
+                User.update("passwordHash = ?1, updatedAt = ?2 where id = ?3", hash, clock.instant(), user.id));
+    }
+
+    private static ProblemException invalidCredentials() {
+        return new ProblemException(ProblemCode.INVALID_CREDENTIALS, "The email or password is wrong.");
+    }
+}

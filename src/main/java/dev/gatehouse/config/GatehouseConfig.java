@@ -1,0 +1,119 @@
+package dev.gatehouse.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
+
+import io.quarkus.runtime.configuration.MemorySize;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Every {@code gatehouse.*} key (SPEC §7). Defaults live here; the README has the same table. */
+@ConfigMapping(prefix = "gatehouse")
+public interface GatehouseConfig {
+
+    Jwt jwt();
+
+    AccessToken accessToken();
+
+    RefreshToken refreshToken();
+
+    Session session();
+
+    Password password();
+
+    Http http();
+
+    Jwks jwks();
+
+    BootstrapAdmin bootstrapAdmin();
+
+    DevDb devDb();
+
+    interface Jwt {
+        /** PEM (PKCS#8) private keys; the first signs, all are published. Required in prod. */
+        Optional<List<String>> signingKeyFiles();
+
+        /** Required in prod: no default there, dev and test profiles set one. */
+        String issuer();
+
+        /** Required in prod: no default there, dev and test profiles set one. */
+        String audience();
+
+        @WithDefault("PT30S")
+        Duration clockSkew();
+    }
+
+    interface AccessToken {
+        @WithDefault("PT15M")
+        Duration ttl();
+    }
+
+    interface RefreshToken {
+        @WithDefault("P14D")
+        Duration ttl();
+
+        @WithDefault("PT30S")
+        Duration reuseGrace();
+
+        /** How many token hashes a session keeps (SPEC §4). */
+        @WithDefault("32")
+        @Min(2) // a retry inside the grace window needs the rotated token's hash to still be there
+        int history();
+
+        /** Base64, at least 32 bytes; derived from the first signing key when absent (SPEC §7). */
+        Optional<String> secret();
+    }
+
+    interface Session {
+        @WithDefault("P90D")
+        Duration maxLifetime();
+
+        @WithDefault("50")
+        int maxPerUser();
+    }
+
+    interface Password {
+        Argon2 argon2();
+
+        interface Argon2 {
+            @WithDefault("19456")
+            int memoryKib();
+
+            @WithDefault("2")
+            int iterations();
+
+            @WithDefault("1")
+            int parallelism();
+        }
+    }
+
+    interface Http {
+        /** Mirrored into quarkus.http.limits.max-body-size by application.properties. */
+        @WithDefault("64K")
+        MemorySize maxBodySize();
+    }
+
+    interface Jwks {
+        @WithDefault("PT300S")
+        Duration maxAge();
+    }
+
+    /** Dev mode only: where the embedded PostgreSQL keeps its data (read by devdb.DevDatabaseConfigSourceFactory). */
+    interface DevDb {
+        @WithDefault("target/dev-postgres")
+        String dir();
+
+        /** Start from an empty database. */
+        @WithDefault("false")
+        boolean clean();
+    }
+
+    interface BootstrapAdmin {
+        Optional<String> email();
+
+        Optional<String> password();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.gatehouse.keys;
+
+import dev.gatehouse.config.GatehouseConfig;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Response;
+
+/** The public keys that may verify a live token (SPEC §3, RFC 7517). */
+@Path("/.well-known/jwks.json")
+public class JwksResource {
+
+    private final SigningKeys keys;
+    private final String cacheControl;
+
+    JwksResource(SigningKeys keys, GatehouseConfig config) {
+        this.keys = keys;
+        this.cacheControl = "public, max-age=" + config.jwks().maxAge().toSeconds();
+    }
+
+    @GET
+    @Produces({"application/json", "application/jwk-set+json"})
+    public Response jwks() {
+        return Response.ok(keys.jwksJson()).header("Cache-Control", cacheControl).build();
+    }
+}

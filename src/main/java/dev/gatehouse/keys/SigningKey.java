@@ -1,0 +1,11 @@
+package dev.gatehouse.keys;
+
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+
+import java.security.PrivateKey;
+import java.security.PublicKey;
+
+/** One key pair with its JWS algorithm (follows the key type, SPEC §2) and RFC 7638 thumbprint kid. */
+public record SigningKey(String kid, SignatureAlgorithm algorithm, PrivateKey privateKey, PublicKey publicKey,
+                         byte[] pkcs8) {
+}

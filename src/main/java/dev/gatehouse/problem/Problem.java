@@ -1,0 +1,25 @@
+package dev.gatehouse.problem;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+
+/** An RFC 9457 problem body with Gatehouse's {@code code} extension (SPEC §3). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Problem(String type, String title, int status, String detail, String code, List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    public record FieldError(String field, String message) {
+    }
+
+    public static Problem of(ProblemCode code, String detail) {
+        return new Problem(code.type(), code.title(), code.status(), detail, code.code(), null);
+    }
+
+    public static Problem validation(List<FieldError> errors) {
+        ProblemCode code = ProblemCode.VALIDATION_FAILED;
+        return new Problem(code.type(), code.title(), code.status(), "The request body breaks a rule; see errors.",
+                code.code(), errors);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.gatehouse.problem;
+
+/** The problem codes of SPEC §3, each with its one HTTP status. */
+public enum ProblemCode {
+    VALIDATION_FAILED(400, "Validation failed"),
+    MALFORMED_REQUEST(400, "Malformed request"),
+    INVALID_CURRENT_PASSWORD(400, "Invalid current password"),
+    INVALID_CREDENTIALS(401, "Invalid credentials"),
+    INVALID_REFRESH_TOKEN(401, "Invalid refresh token"),
+    INVALID_TOKEN(401, "Invalid token"),
+    ACCOUNT_SUSPENDED(403, "Account suspended"),
+    FORBIDDEN(403, "Forbidden"),
+    CSRF_REJECTED(403, "CSRF rejected"),
+    NOT_FOUND(404, "Not found"),
+    METHOD_NOT_ALLOWED(405, "Method not allowed"),
+    EMAIL_TAKEN(409, "Email taken"),
+    PAYLOAD_TOO_LARGE(413, "Payload too large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+    RATE_LIMITED(429, "Rate limited"),
+    INTERNAL_ERROR(500, "Internal error"),
+    SERVICE_UNAVAILABLE(503, "Service unavailable");
+
+    private final int status;
+    private final String title;
+
+    ProblemCode(int status, String title) {
+        this.status = status;
+        this.title = title;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public String code() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public String type() {
+        return "urn:gatehouse:problem:" + code();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.gatehouse.session;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.UUID;
+
+/**
+ * Announces revocations to every instance (SPEC §2: within 1 second). Must be called inside the
+ * transaction that makes the change: PostgreSQL delivers the NOTIFY only if that transaction commits,
+ * and this instance drops its own cached state right after the commit.
+ */
+@Singleton
+public class Revocations {
+
+    private final AgroalDataSource dataSource;
+    private final TransactionSynchronizationRegistry transactions;
+    private final SessionStates states;
+
+    Revocations(AgroalDataSource dataSource, TransactionSynchronizationRegistry transactions, SessionStates states) {
+        this.dataSource = dataSource;
+        this.transactions = transactions;
+        this.states = states;
+    }
+
+    /** A session was revoked. */
+    public void sessionRevoked(UUID sessionId) {
+        publish("s:" + sessionId);
+    }
+
+    /** A user's stamp, status or roles changed: every cached session of that user is stale. */
+    public void userChanged(UUID userId) {
+        publish("u:" + userId);
+    }
+
+    private void publish(String message) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement notify = connection.prepareStatement("select pg_notify(?, ?)")) {
+            notify.setString(1, RevocationListener.CHANNEL);
+            notify.setString(2, message);
+            notify.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot publish a revocation", e);
+        }
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    apply(message, states);
+                }
+            }
+        });
+    }
+
+    /** Applies one message ("s:&lt;session id&gt;" or "u:&lt;user id&gt;") to the cache; unknown ones clear it. */
+    static void apply(String message, SessionStates states) {
+        try {
+            UUID id = UUID.fromString(message.substring(2));
+            if (message.startsWith("s:")) {
+                states.invalidateSession(id);
+                return;
+            }
+            if (message.startsWith("u:")) {
+                states.invalidateUser(id);
+                return;
+            }
+        } catch (RuntimeException malformed) {
+            // fall through: a message we do not understand must not leave stale state behind
+        }
+        states.invalidateAll();
+    }
+}

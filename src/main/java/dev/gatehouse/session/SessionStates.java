@@ -1,0 +1,135 @@
+package dev.gatehouse.session;
+
+import dev.gatehouse.common.Jdbc;
+import io.agroal.api.AgroalDataSource;
+import jakarta.inject.Singleton;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A per-instance cache of {@link SessionState} by session id, so that validating a Bearer request
+ * costs no database round trip when nothing changed (SPEC §2).
+ * <p>
+ * Why it is safe: every revocation and stamp change sends a PostgreSQL NOTIFY on commit, which
+ * {@link RevocationListener} turns into {@link #invalidateSession}/{@link #invalidateUser} on every
+ * instance within milliseconds. The cache is used only while that listener is connected; when it is
+ * not, every request reads the database. A generation counter closes the race where a load that
+ * started before a revocation committed would put the old state back after the invalidation.
+ */
+@Singleton
+public class SessionStates {
+
+    private static final int MAX_ENTRIES = 100_000;
+    /** Safety net if a notification were ever lost while the listener stayed connected. */
+    private static final long MAX_AGE_NANOS = TimeUnit.MINUTES.toNanos(5);
+
+    private static final long TRUST_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(900);
+
+    private static final String LOAD = """
+            select s.id, s.user_id, s.revoked_at is not null, s.absolute_end, u.security_stamp, u.status,
+                   u.email, u.display_name, u.roles
+              from sessions s join users u on u.id = s.user_id
+             where s.id = ?""";
+
+    private final AgroalDataSource dataSource;
+    private final Map<UUID, SessionState> bySession = new ConcurrentHashMap<>();
+    private final AtomicLong generation = new AtomicLong();
+    private volatile boolean trusted;
+    /** When the listener last proved it is connected; the cache is trusted for a bounded time after that. */
+    private volatile long confirmedAtNanos;
+
+    SessionStates(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** The cached state if it can be trusted, else null (the caller then loads it blocking). */
+    public SessionState cached(UUID sessionId) {
+        if (!trustedNow()) {
+            return null;
+        }
+        SessionState state = bySession.get(sessionId);
+        if (state != null && System.nanoTime() - state.loadedAtNanos() > MAX_AGE_NANOS) {
+            bySession.remove(sessionId, state);
+            return null;
+        }
+        return state;
+    }
+
+    /** Reads the state from the database (blocking) and caches it when that is safe; null if the session is unknown. */
+    public SessionState load(UUID sessionId) {
+        long before = generation.get();
+        SessionState state = read(sessionId);
+        if (state != null && trustedNow()) {
+            if (bySession.size() >= MAX_ENTRIES) {
+                bySession.clear();
+            }
+            bySession.put(sessionId, state);
+            // An invalidation raced with the read: the state may predate it, so do not keep it.
+            if (generation.get() != before) {
+                bySession.remove(sessionId, state);
+            }
+        }
+        return state;
+    }
+
+    public void invalidateSession(UUID sessionId) {
+        generation.incrementAndGet();
+        bySession.remove(sessionId);
+    }
+
+    public void invalidateUser(UUID userId) {
+        generation.incrementAndGet();
+        bySession.values().removeIf(state -> state.userId().equals(userId));
+    }
+
+    public void invalidateAll() {
+        generation.incrementAndGet();
+        bySession.clear();
+    }
+
+    /** Called by the listener: the cache may be used only while notifications can arrive. */
+    void trust(boolean listening) {
+        generation.incrementAndGet();
+        bySession.clear();
+        confirmedAtNanos = System.nanoTime();
+        trusted = listening;
+    }
+
+    /** Called by the listener after each round trip that proved every earlier notification was received. */
+    void confirm() {
+        confirmedAtNanos = System.nanoTime();
+    }
+
+    /**
+     * SPEC §2 allows a revocation 1 s to reach every instance: a listener that has not proved its
+     * connection for longer than that (a silent network partition) stops the cache from being used.
+     */
+    private boolean trustedNow() {
+        return trusted && System.nanoTime() - confirmedAtNanos < TRUST_WINDOW_NANOS;
+    }
+
+    private SessionState read(UUID sessionId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(LOAD)) {
+            select.setObject(1, sessionId);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    return null;
+                }
+                return new SessionState(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getBoolean(3),
+                        Jdbc.instant(row, 4), row.getString(5), row.getString(6), row.getString(7), row.getString(8),
+                        Jdbc.strings(row, 9), System.nanoTime());
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot load session state", e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.gatehouse.token;
+
+import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.keys.SigningKey;
+import dev.gatehouse.keys.SigningKeys;
+import io.smallrye.jwt.build.Jwt;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.UUID;
+
+/** Builds and signs access tokens with the claims of SPEC §2. */
+@Singleton
+public class AccessTokens {
+
+    private final SigningKeys keys;
+    private final GatehouseConfig config;
+    private final Clock clock;
+
+    AccessTokens(SigningKeys keys, GatehouseConfig config, Clock clock) {
+        this.keys = keys;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** What an access token says about its holder. */
+    public record Subject(UUID userId, String email, List<String> roles, UUID sessionId, String stamp) {
+    }
+
+    public record Issued(String token, long expiresIn) {
+    }
+
+    public Issued issue(Subject subject) {
+        Instant now = clock.instant();
+        long ttl = config.accessToken().ttl().toSeconds();
+        SigningKey key = keys.current();
+        String token = Jwt.issuer(config.jwt().issuer())
+                .audience(config.jwt().audience())
+                .subject(subject.userId().toString())
+                .upn(subject.email())
+                .groups(new LinkedHashSet<>(subject.roles()))
+                .issuedAt(now.getEpochSecond())
+                .expiresAt(now.getEpochSecond() + ttl)
+                .claim("jti", UUID.randomUUID().toString())
+                .claim("sid", subject.sessionId().toString())
+                .claim("stamp", subject.stamp())
+                .jws()
+                .keyId(key.kid())
+                .algorithm(key.algorithm())
+                .sign(key.privateKey());
+        return new Issued(token, ttl);
+    }
+}

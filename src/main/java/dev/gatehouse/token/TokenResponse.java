@@ -1,0 +1,14 @@
+package dev.gatehouse.token;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.UUID;
+
+/**
+ * The token response of SPEC §3. {@code refreshToken} is left out in cookie mode (SPEC §5), where
+ * the token travels only in the cookie.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TokenResponse(String accessToken, String tokenType, long expiresIn, String refreshToken,
+                            long refreshExpiresIn, UUID sessionId) {
+}

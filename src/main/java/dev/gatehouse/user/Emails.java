@@ -1,0 +1,14 @@
+package dev.gatehouse.user;
+
+import java.util.Locale;
+
+/** SPEC §3: emails are trimmed and lower-cased everywhere they enter. */
+public final class Emails {
+
+    private Emails() {
+    }
+
+    public static String normalize(String email) {
+        return email == null ? null : email.strip().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.gatehouse.user;
+
+import dev.gatehouse.config.GatehouseConfig;
+import jakarta.inject.Singleton;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * Argon2id password hashing (SPEC §6) in PHC string form, {@code $argon2id$v=19$m=..,t=..,p=..$salt$hash},
+ * so that the parameters travel with each hash and can be raised later.
+ */
+@Singleton
+public class Passwords {
+
+    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getDecoder();
+    private static final int SALT_BYTES = 16;
+    private static final int HASH_BYTES = 32;
+
+    private final SecureRandom random = new SecureRandom();
+    private final Params current;
+    /** Verified against when the email is unknown, so that both answers cost one Argon2id run. */
+    private final String dummyHash;
+
+    Passwords(GatehouseConfig config) {
+        GatehouseConfig.Password.Argon2 argon2 = config.password().argon2();
+        this.current = new Params(argon2.memoryKib(), argon2.iterations(), argon2.parallelism());
+        this.dummyHash = hash("gatehouse-dummy-password-for-timing");
+    }
+
+    public String hash(String password) {
+        byte[] salt = new byte[SALT_BYTES];
+        random.nextBytes(salt);
+        byte[] hash = argon2(password, salt, current, HASH_BYTES);
+        return "$argon2id$v=19$m=" + current.memoryKib + ",t=" + current.iterations + ",p=" + current.parallelism
+                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+    }
+
+    /** Constant-time comparison; a hash that does not parse never verifies. */
+    public boolean verify(String password, String phc) {
+        Parsed parsed = Parsed.of(phc);
+        if (parsed == null) {
+            return false;
+        }
+        byte[] actual = argon2(password, parsed.salt, parsed.params, parsed.hash.length);
+        return MessageDigest.isEqual(actual, parsed.hash);
+    }
+
+    /** Spends the same work as {@link #verify} on a hash that matches no password. */
+    public void verifyDummy(String password) {
+        verify(password, dummyHash);
+    }
+
+    /** True when the stored hash was made with other parameters than the configured ones (re-hash on login). */
+    public boolean needsRehash(String phc) {
+        Parsed parsed = Parsed.of(phc);
+        return parsed == null || !parsed.params.equals(current);
+    }
+
+    private static byte[] argon2(String password, byte[] salt, Params params, int length) {
+        Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(params.memoryKib)
+                .withIterations(params.iterations)
+                .withParallelism(params.parallelism)
+                .withSalt(salt)
+                .build();
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(parameters);
+        byte[] out = new byte[length];
+        byte[] secret = password.getBytes(StandardCharsets.UTF_8);
+        try {
+            generator.generateBytes(secret, out);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+        return out;
+    }
+
+    private record Params(int memoryKib, int iterations, int parallelism) {
+    }
+
+    private record Parsed(Params params, byte[] salt, byte[] hash) {
+        static Parsed of(String phc) {
+            if (phc == null) {
+                return null;
+            }
+            // "", "argon2id", "v=19", "m=..,t=..,p=..", salt, hash
+            String[] parts = phc.split("\\$");
+            if (parts.length != 6 || !parts[1].equals("argon2id") || !parts[2].equals("v=19")) {
+                return null;
+            }
+            try {
+                int m = -1, t = -1, p = -1;
+                for (String kv : parts[3].split(",")) {
+                    String[] pair = kv.split("=", 2);
+                    int value = Integer.parseInt(pair[1]);
+                    switch (pair[0]) {
+                        case "m" -> m = value;
+                        case "t" -> t = value;
+                        case "p" -> p = value;
+                        default -> {
+                            return null;
+                        }
+                    }
+                }
+                if (m < 8 || t < 1 || p < 1) {
+                    return null;
+                }
+                return new Parsed(new Params(m, t, p), B64D.decode(parts[4]), B64D.decode(parts[5]));
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+    }
+}

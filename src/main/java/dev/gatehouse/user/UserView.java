@@ -1,0 +1,12 @@
+package dev.gatehouse.user;
+
+import java.util.List;
+import java.util.UUID;
+
+/** The public shape of a user: {@code {id,email,displayName,roles}} (SPEC §3). */
+public record UserView(UUID id, String email, String displayName, List<String> roles) {
+
+    public static UserView of(User user) {
+        return new UserView(user.id, user.email, user.displayName, user.roles);
+    }
+}
