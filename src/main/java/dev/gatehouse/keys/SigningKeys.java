@@ -3,6 +3,7 @@ package dev.gatehouse.keys;
 import dev.gatehouse.config.GatehouseConfig;
 import io.quarkus.runtime.configuration.ConfigUtils;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ECParameters;
@@ -39,6 +40,7 @@ import java.util.Set;
  * published in the JWKS and accepted for verification. In dev and test, with none configured, one
  * ephemeral RSA key is generated; in prod that stops the start, naming the property.
  */
+@Startup // a missing or broken key must stop the start, not the first login
 @Singleton
 public class SigningKeys {
 

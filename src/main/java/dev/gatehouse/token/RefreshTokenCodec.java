@@ -2,6 +2,7 @@ package dev.gatehouse.token;
 
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.keys.SigningKeys;
+import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
@@ -23,6 +24,7 @@ import java.util.regex.Pattern;
  * 32 bytes in unpadded base64url. Only SHA-256 hashes are stored; a successor is
  * HMAC-SHA256(secret, token) so that any instance can hand the same successor to a retry.
  */
+@Startup // a missing or broken key must stop the start, not the first login
 @Singleton
 public class RefreshTokenCodec {
 

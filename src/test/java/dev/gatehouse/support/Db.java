@@ -1,0 +1,67 @@
+package dev.gatehouse.support;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.inject.Singleton;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Direct SQL for tests that assert database state. */
+@Singleton
+public class Db {
+
+    private final AgroalDataSource dataSource;
+
+    Db(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public long count(String sql, Object... params) {
+        return ((Number) single(sql, params)).longValue();
+    }
+
+    public Object single(String sql, Object... params) {
+        List<Object> rows = column(sql, params);
+        if (rows.size() != 1) {
+            throw new AssertionError("expected one row, got " + rows.size() + " for " + sql);
+        }
+        return rows.get(0);
+    }
+
+    /** The first column of every row. */
+    public List<Object> column(String sql, Object... params) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, params);
+            try (ResultSet rows = statement.executeQuery()) {
+                List<Object> values = new ArrayList<>();
+                while (rows.next()) {
+                    values.add(rows.getObject(1));
+                }
+                return values;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int update(String sql, Object... params) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, params);
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void bind(PreparedStatement statement, Object[] params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            statement.setObject(i + 1, params[i]);
+        }
+    }
+}
