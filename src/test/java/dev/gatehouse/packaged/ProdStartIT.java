@@ -1,0 +1,180 @@
+package dev.gatehouse.packaged;
+
+import dev.gatehouse.devdb.EmbeddedPostgres;
+import dev.gatehouse.support.PackagedApp;
+import dev.gatehouse.support.TestKeys;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged jar in the prod profile, configured only by environment variables (SPEC §7): what
+ * stops the start, the key types, and the successor derivation that every instance must agree on.
+ */
+class ProdStartIT {
+
+    private static final Duration START = Duration.ofSeconds(60);
+    private static EmbeddedPostgres database;
+
+    @BeforeAll
+    static void startDatabase() {
+        database = EmbeddedPostgres.start(null, true);
+    }
+
+    @AfterAll
+    static void stopDatabase() {
+        database.stop();
+    }
+
+    private static Map<String, String> prodEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
+        env.put("GATEHOUSE_JWT_ISSUER", "https://auth.shop.example");
+        env.put("GATEHOUSE_JWT_AUDIENCE", "shop-api");
+        return env;
+    }
+
+    @Test
+    void aMissingSigningKeyStopsTheStartNamingTheProperty() throws Exception {
+        try (PackagedApp app = PackagedApp.start(prodEnvironment())) {
+            assertNotEquals(0, app.awaitExit(START));
+            assertTrue(app.output().contains("gatehouse.jwt.signing-key-files"), app.output());
+        }
+    }
+
+    @Test
+    void anUnreadableSigningKeyStopsTheStartNamingTheProperty() throws Exception {
+        Map<String, String> env = prodEnvironment();
+        env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", "/nonexistent/key.pem");
+        try (PackagedApp app = PackagedApp.start(env)) {
+            assertNotEquals(0, app.awaitExit(START));
+            assertTrue(app.output().contains("gatehouse.jwt.signing-key-files"), app.output());
+        }
+    }
+
+    @Test
+    void aMissingIssuerStopsTheStartNamingTheProperty() throws Exception {
+        Map<String, String> env = prodEnvironment();
+        env.remove("GATEHOUSE_JWT_ISSUER");
+        env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(TestKeys.rsa()).toString());
+        try (PackagedApp app = PackagedApp.start(env)) {
+            assertNotEquals(0, app.awaitExit(START));
+            assertTrue(app.output().contains("gatehouse.jwt.issuer"), app.output());
+        }
+    }
+
+    @Test
+    void anEcKeySignsEs256AndTheConfiguredSecretDerivesSuccessors() throws Exception {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        Map<String, String> env = prodEnvironment();
+        env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(TestKeys.ecP256()).toString());
+        env.put("GATEHOUSE_REFRESH_TOKEN_SECRET", Base64.getEncoder().encodeToString(secret));
+        try (PackagedApp app = PackagedApp.start(env)) {
+            Duration ready = app.awaitReady(START);
+            System.out.printf("packaged JVM app ready in %d ms%n", ready.toMillis());
+            RequestSpecification api = given().baseUri(app.baseUri());
+
+            String jwks = api.get("/.well-known/jwks.json").then().statusCode(200)
+                    .body("keys[0].kty", equalTo("EC")).body("keys[0].alg", equalTo("ES256"))
+                    .body("keys[0].crv", equalTo("P-256")).extract().asString();
+            Response login = signIn(app);
+            String accessToken = login.path("accessToken");
+            assertEquals("ES256", JsonWebStructure.fromCompactSerialization(accessToken).getAlgorithmHeaderValue());
+            new JwtConsumerBuilder()
+                    .setVerificationKeyResolver(new JwksVerificationKeyResolver(new JsonWebKeySet(jwks).getJsonWebKeys()))
+                    .setExpectedIssuer("https://auth.shop.example").setExpectedAudience("shop-api").build()
+                    .processToClaims(accessToken);
+            given().baseUri(app.baseUri()).auth().oauth2(accessToken).get("/api/users/me").then().statusCode(200);
+
+            String token = login.path("refreshToken");
+            String successor = refresh(app, token);
+            assertEquals(expectedSuccessor(secret, token), successor, "SPEC §4.3 with gatehouse.refresh-token.secret");
+        }
+    }
+
+    @Test
+    void withoutASecretSuccessorsDeriveFromTheSigningKeyAndEnvironmentKeysApply() throws Exception {
+        KeyPair key = TestKeys.rsa();
+        Path pem = TestKeys.writePem(key);
+        Map<String, String> env = prodEnvironment();
+        env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", pem.toString());
+        env.put("GATEHOUSE_REFRESH_TOKEN_REUSE_GRACE", "PT0S");
+        env.put("GATEHOUSE_ACCESS_TOKEN_TTL", "5m");
+        try (PackagedApp app = PackagedApp.start(env)) {
+            app.awaitReady(START);
+            assertTrue(app.output().contains("gatehouse.refresh-token.secret is not set"), "the start-up warning");
+            Response login = signIn(app);
+            assertEquals(300, (int) login.path("expiresIn"));
+            String token = login.path("refreshToken");
+            String successor = refresh(app, token);
+            byte[] derived = hkdfSha256(key.getPrivate().getEncoded(),
+                    "gatehouse refresh-token successor v1".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(expectedSuccessor(derived, token), successor, "SPEC §7: HKDF of the first key's PKCS#8 DER");
+            // the window is 0 from the environment: an immediate retry is a replay
+            given().baseUri(app.baseUri()).contentType(ContentType.JSON).body(Map.of("refreshToken", token))
+                    .post("/api/auth/refresh").then().statusCode(401);
+            assertTrue(!app.output().contains(token) && !app.output().contains(successor), "no token in the logs");
+        }
+    }
+
+    private static Response signIn(PackagedApp app) {
+        String email = "it-" + UUID.randomUUID() + "@example.com";
+        given().baseUri(app.baseUri()).contentType(ContentType.JSON)
+                .body(Map.of("email", email, "password", "correct horse battery"))
+                .post("/api/auth/register").then().statusCode(201);
+        Response login = given().baseUri(app.baseUri()).contentType(ContentType.JSON)
+                .body(Map.of("email", email, "password", "correct horse battery"))
+                .post("/api/auth/login");
+        login.then().statusCode(200);
+        return login;
+    }
+
+    private static String refresh(PackagedApp app, String token) {
+        return given().baseUri(app.baseUri()).contentType(ContentType.JSON).body(Map.of("refreshToken", token))
+                .post("/api/auth/refresh").then().statusCode(200).extract().path("refreshToken");
+    }
+
+    /** SPEC §4.3, computed independently of the service's code. */
+    static String expectedSuccessor(byte[] secret, String token) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+        return "ghr_" + Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(token.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** RFC 5869 with an empty salt (HashLen zero bytes) and one 32-byte block of output. */
+    static byte[] hkdfSha256(byte[] ikm, byte[] info) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
+        byte[] prk = mac.doFinal(ikm);
+        mac.init(new SecretKeySpec(prk, "HmacSHA256"));
+        mac.update(info);
+        mac.update((byte) 1);
+        return mac.doFinal();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.gatehouse.support;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
+
+/** Signing keys generated at test time (no key is ever committed), written as PEM PKCS#8 files. */
+public final class TestKeys {
+
+    private TestKeys() {
+    }
+
+    public static KeyPair rsa() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
+    }
+
+    public static KeyPair ecP256() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    public static Path writePem(KeyPair pair) throws Exception {
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(pair.getPrivate().getEncoded());
+        Path file = Files.createTempFile("gatehouse-test-key-", ".pem");
+        file.toFile().deleteOnExit();
+        Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
+        return file;
+    }
+}
