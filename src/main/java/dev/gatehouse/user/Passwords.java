@@ -1,6 +1,7 @@
 package dev.gatehouse.user;
 
 import dev.gatehouse.config.GatehouseConfig;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
@@ -28,9 +29,14 @@ public class Passwords {
     /** Verified against when the email is unknown, so that both answers cost one Argon2id run. */
     private final String dummyHash;
 
+    @Inject
     Passwords(GatehouseConfig config) {
-        GatehouseConfig.Password.Argon2 argon2 = config.password().argon2();
-        this.current = new Params(argon2.memoryKib(), argon2.iterations(), argon2.parallelism());
+        this(config.password().argon2().memoryKib(), config.password().argon2().iterations(),
+                config.password().argon2().parallelism());
+    }
+
+    Passwords(int memoryKib, int iterations, int parallelism) {
+        this.current = new Params(memoryKib, iterations, parallelism);
         this.dummyHash = hash("gatehouse-dummy-password-for-timing");
     }
 
