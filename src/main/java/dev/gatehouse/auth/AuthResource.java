@@ -7,9 +7,13 @@ import dev.gatehouse.session.SessionStore;
 import dev.gatehouse.token.AccessTokens;
 import dev.gatehouse.token.RefreshTokens;
 import dev.gatehouse.token.TokenResponse;
+import dev.gatehouse.session.SessionState;
+import dev.gatehouse.user.AccountSecurity;
 import dev.gatehouse.user.Accounts;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserView;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
@@ -22,7 +26,7 @@ import jakarta.ws.rs.core.Response;
 
 import java.util.List;
 
-/** Register, login, refresh, logout (SPEC §3). Thin: validate, call one service, map the result. */
+/** Register, login, refresh, logout, logout-all, password change (SPEC §3). Thin: validate, call one service, map the result. */
 @Path("/api/auth")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -34,12 +38,17 @@ public class AuthResource {
     private final SignIn signIn;
     private final RefreshTokens refreshTokens;
     private final AccessTokens accessTokens;
+    private final AccountSecurity accountSecurity;
+    private final SecurityIdentity identity;
 
-    AuthResource(Accounts accounts, SignIn signIn, RefreshTokens refreshTokens, AccessTokens accessTokens) {
+    AuthResource(Accounts accounts, SignIn signIn, RefreshTokens refreshTokens, AccessTokens accessTokens,
+                 AccountSecurity accountSecurity, SecurityIdentity identity) {
         this.accounts = accounts;
         this.signIn = signIn;
         this.refreshTokens = refreshTokens;
         this.accessTokens = accessTokens;
+        this.accountSecurity = accountSecurity;
+        this.identity = identity;
     }
 
     @POST
@@ -77,6 +86,27 @@ public class AuthResource {
     @Path("/logout")
     public Response logout(@Valid RefreshRequest request) {
         refreshTokens.logout(requireToken(request));
+        return Response.noContent().build();
+    }
+
+    /** SPEC §3: every session of the caller, and every access token through the stamp. */
+    @POST
+    @Path("/logout-all")
+    @Consumes(MediaType.WILDCARD) // no body: any or no Content-Type
+    @Authenticated
+    public Response logoutAll() {
+        SessionState caller = BearerTokenGuard.caller(identity);
+        accountSecurity.logoutAll(caller.userId(), caller.sessionId());
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/password")
+    @Authenticated
+    public Response changePassword(@Valid PasswordChangeRequest request) {
+        requireBody(request);
+        SessionState caller = BearerTokenGuard.caller(identity);
+        accountSecurity.changePassword(caller.userId(), caller.sessionId(), request.currentPassword(), request.newPassword());
         return Response.noContent().build();
     }
 

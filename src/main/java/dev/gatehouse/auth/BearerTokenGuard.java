@@ -30,6 +30,15 @@ public class BearerTokenGuard implements SecurityIdentityAugmentor {
     /** The identity attribute under which resources find the caller's {@link SessionState}. */
     public static final String SESSION_STATE = "gatehouse.session-state";
 
+    /** The verified caller of a Bearer request (its session, user and stamp as of this request). */
+    public static SessionState caller(SecurityIdentity identity) {
+        SessionState state = identity.getAttribute(SESSION_STATE);
+        if (state == null) {
+            throw new IllegalStateException("no Bearer caller: the endpoint must require authentication");
+        }
+        return state;
+    }
+
     private final SessionStates states;
     private final Clock clock;
 

@@ -71,6 +71,69 @@ public class SessionStore {
         }
     }
 
+    /** SPEC §1 "active": not revoked, not past its absolute end, newest refresh token not expired. Newest first. */
+    public List<SessionView> listActive(UUID userId, UUID currentSessionId, Instant now) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("""
+                     select id, device_name, user_agent, ip_address, created_at, last_used_at,
+                            least(refresh_expires_at, absolute_end)
+                       from sessions
+                      where user_id = ? and revoked_at is null and absolute_end > ? and refresh_expires_at > ?
+                      order by created_at desc, id""")) {
+            select.setObject(1, userId);
+            select.setObject(2, Jdbc.timestamp(now));
+            select.setObject(3, Jdbc.timestamp(now));
+            List<SessionView> sessions = new ArrayList<>();
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    UUID id = row.getObject(1, UUID.class);
+                    sessions.add(new SessionView(id, row.getString(2), row.getString(3), row.getString(4),
+                            Jdbc.instant(row, 5), Jdbc.instant(row, 6), Jdbc.instant(row, 7), id.equals(currentSessionId)));
+                }
+            }
+            return sessions;
+        }
+    }
+
+    /** What revoking one of a user's sessions found. */
+    public enum OwnedRevocation { REVOKED, ALREADY_REVOKED, NOT_OWNED }
+
+    /** Revokes one session if it belongs to the user. */
+    public OwnedRevocation revokeOwned(UUID userId, UUID sessionId, Instant now, String reason) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement(
+                     "update sessions set revoked_at = ?, revoke_reason = ? where id = ? and user_id = ? and revoked_at is null");
+             PreparedStatement owned = connection.prepareStatement("select 1 from sessions where id = ? and user_id = ?")) {
+            update.setObject(1, Jdbc.timestamp(now));
+            update.setString(2, reason);
+            update.setObject(3, sessionId);
+            update.setObject(4, userId);
+            if (update.executeUpdate() == 1) {
+                return OwnedRevocation.REVOKED;
+            }
+            owned.setObject(1, sessionId);
+            owned.setObject(2, userId);
+            try (ResultSet row = owned.executeQuery()) {
+                return row.next() ? OwnedRevocation.ALREADY_REVOKED : OwnedRevocation.NOT_OWNED;
+            }
+        }
+    }
+
+    /** Revokes every live session of the user but {@code except} (may be null). Returns the ids it revoked. */
+    public List<UUID> revokeAll(UUID userId, UUID except, Instant now, String reason) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement("""
+                     update sessions set revoked_at = ?, revoke_reason = ?
+                      where user_id = ? and revoked_at is null and id is distinct from ?
+                     returning id""")) {
+            update.setObject(1, Jdbc.timestamp(now));
+            update.setString(2, reason);
+            update.setObject(3, userId);
+            update.setObject(4, except);
+            return ids(update);
+        }
+    }
+
     /**
      * SPEC §1: a user has at most {@code max} active sessions; beyond that the least recently used
      * ones are revoked. Returns the ids it revoked.
@@ -89,13 +152,17 @@ public class SessionStore {
             update.setObject(4, Jdbc.timestamp(now));
             update.setObject(5, Jdbc.timestamp(now));
             update.setInt(6, max);
-            List<UUID> revoked = new ArrayList<>();
-            try (ResultSet rows = update.executeQuery()) {
-                while (rows.next()) {
-                    revoked.add(rows.getObject(1, UUID.class));
-                }
-            }
-            return revoked;
+            return ids(update);
         }
+    }
+
+    private static List<UUID> ids(PreparedStatement statement) throws SQLException {
+        List<UUID> ids = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                ids.add(rows.getObject(1, UUID.class));
+            }
+        }
+        return ids;
     }
 }

@@ -25,7 +25,7 @@ public class UserResource {
     @Path("/me")
     @Authenticated
     public UserView me() {
-        SessionState state = identity.getAttribute(BearerTokenGuard.SESSION_STATE);
+        SessionState state = BearerTokenGuard.caller(identity);
         return new UserView(state.userId(), state.email(), state.displayName(), state.roles());
     }
 }

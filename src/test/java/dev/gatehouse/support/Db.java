@@ -20,6 +20,11 @@ public class Db {
         this.dataSource = dataSource;
     }
 
+    /** Makes a registered user an admin the way only the database can (tests need admins; the API has no self-promotion). */
+    public void makeAdmin(String userId) {
+        update("update users set roles = array['user', 'admin'] where id = ?", java.util.UUID.fromString(userId));
+    }
+
     public long count(String sql, Object... params) {
         return ((Number) single(sql, params)).longValue();
     }

@@ -1,0 +1,154 @@
+package dev.gatehouse.admin;
+
+import dev.gatehouse.auth.BearerTokenGuard;
+import dev.gatehouse.event.SecurityEventView;
+import dev.gatehouse.event.SecurityEvents;
+import dev.gatehouse.problem.Problem;
+import dev.gatehouse.problem.ProblemCode;
+import dev.gatehouse.problem.ProblemException;
+import dev.gatehouse.session.SessionView;
+import dev.gatehouse.session.Sessions;
+import dev.gatehouse.user.AccountSecurity;
+import dev.gatehouse.user.Emails;
+import dev.gatehouse.user.User;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Sort;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Admin powers (SPEC §3): find users, see their sessions and security events, change roles, end
+ * their sessions, suspend and reinstate. 403 {@code forbidden} without the role, 404 {@code not_found}
+ * for an unknown or malformed user id.
+ */
+@Path("/api/admin/users")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed("admin")
+public class AdminResource {
+
+    private static final int MAX_PAGE_SIZE = 100;
+    private static final int MAX_EVENTS = 100;
+
+    private final AccountSecurity accountSecurity;
+    private final Sessions sessions;
+    private final SecurityEvents events;
+    private final SecurityIdentity identity;
+
+    AdminResource(AccountSecurity accountSecurity, Sessions sessions, SecurityEvents events, SecurityIdentity identity) {
+        this.accountSecurity = accountSecurity;
+        this.sessions = sessions;
+        this.events = events;
+        this.identity = identity;
+    }
+
+    /** By email (0 or 1 result), or a page ordered by creation time. */
+    @GET
+    public List<AdminUserView> find(@QueryParam("email") String email, @QueryParam("page") String page,
+                                    @QueryParam("size") String size) {
+        if (email != null) {
+            return QuarkusTransaction.requiringNew().call(() -> User.findByEmail(Emails.normalize(email))
+                    .map(AdminUserView::of).stream().toList());
+        }
+        int pageIndex = intParam("page", page, 0, 0, Integer.MAX_VALUE);
+        int pageSize = intParam("size", size, 20, 1, MAX_PAGE_SIZE);
+        return QuarkusTransaction.requiringNew().call(() -> User.<User>findAll(Sort.by("createdAt").and("id"))
+                .page(pageIndex, pageSize).list().stream().map(AdminUserView::of).toList());
+    }
+
+    @GET
+    @Path("/{id}/sessions")
+    public List<SessionView> sessions(@PathParam("id") String id) {
+        return sessions.listActive(existingUser(id), null);
+    }
+
+    @GET
+    @Path("/{id}/events")
+    public List<SecurityEventView> events(@PathParam("id") String id) {
+        return events.recent(existingUser(id), MAX_EVENTS);
+    }
+
+    @PUT
+    @Path("/{id}/roles")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public void setRoles(@PathParam("id") String id, @Valid RolesRequest request) {
+        if (request == null) {
+            throw new ProblemException(ProblemCode.MALFORMED_REQUEST, "A JSON object body is required.");
+        }
+        accountSecurity.setRoles(userId(id), List.copyOf(new LinkedHashSet<>(request.roles())), adminId());
+    }
+
+    @POST
+    @Path("/{id}/revoke-sessions")
+    public void revokeSessions(@PathParam("id") String id) {
+        accountSecurity.revokeSessions(userId(id), adminId());
+    }
+
+    @POST
+    @Path("/{id}/suspend")
+    public void suspend(@PathParam("id") String id) {
+        accountSecurity.suspend(userId(id), adminId());
+    }
+
+    @POST
+    @Path("/{id}/reinstate")
+    public void reinstate(@PathParam("id") String id) {
+        accountSecurity.reinstate(userId(id), adminId());
+    }
+
+    private UUID adminId() {
+        return BearerTokenGuard.caller(identity).userId();
+    }
+
+    private static UUID existingUser(String id) {
+        UUID userId = userId(id);
+        if (QuarkusTransaction.requiringNew().call(() -> User.count("id", userId)) == 0) {
+            throw notFound();
+        }
+        return userId;
+    }
+
+    private static UUID userId(String id) {
+        try {
+            if (id != null && id.length() == 36) {
+                return UUID.fromString(id);
+            }
+        } catch (IllegalArgumentException malformed) {
+            // same answer as an unknown id
+        }
+        throw notFound();
+    }
+
+    private static ProblemException notFound() {
+        return new ProblemException(ProblemCode.NOT_FOUND, "No such user.");
+    }
+
+    private static int intParam(String name, String value, int fallback, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.strip());
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new ProblemException(ProblemCode.VALIDATION_FAILED, "Invalid query parameter " + name + ".",
+                List.of(new Problem.FieldError(name, "must be a whole number from " + min + " to " + max)));
+    }
+}

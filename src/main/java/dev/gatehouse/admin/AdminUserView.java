@@ -1,0 +1,16 @@
+package dev.gatehouse.admin;
+
+import dev.gatehouse.user.User;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A user as admins see it (SPEC §3). */
+public record AdminUserView(UUID id, String email, String displayName, List<String> roles, String status,
+                            Instant createdAt) {
+
+    static AdminUserView of(User user) {
+        return new AdminUserView(user.id, user.email, user.displayName, user.roles, user.status, user.createdAt);
+    }
+}

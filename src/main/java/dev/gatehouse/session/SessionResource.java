@@ -1,0 +1,56 @@
+package dev.gatehouse.session;
+
+import dev.gatehouse.auth.BearerTokenGuard;
+import dev.gatehouse.problem.ProblemCode;
+import dev.gatehouse.problem.ProblemException;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.List;
+import java.util.UUID;
+
+/** The caller's own device sessions (SPEC §3). */
+@Path("/api/auth/sessions")
+@Produces(MediaType.APPLICATION_JSON)
+@Authenticated
+public class SessionResource {
+
+    private final Sessions sessions;
+    private final SecurityIdentity identity;
+
+    SessionResource(Sessions sessions, SecurityIdentity identity) {
+        this.sessions = sessions;
+        this.identity = identity;
+    }
+
+    @GET
+    public List<SessionView> list() {
+        SessionState caller = BearerTokenGuard.caller(identity);
+        return sessions.listActive(caller.userId(), caller.sessionId());
+    }
+
+    /** 404 alike for another user's, an unknown or a malformed id: nothing tells them apart. */
+    @DELETE
+    @Path("/{id}")
+    public void revoke(@PathParam("id") String id) {
+        SessionState caller = BearerTokenGuard.caller(identity);
+        UUID sessionId = parse(id);
+        if (sessionId == null || !sessions.revokeOwn(caller.userId(), sessionId)) {
+            throw new ProblemException(ProblemCode.NOT_FOUND, "No such session.");
+        }
+    }
+
+    static UUID parse(String id) {
+        try {
+            return id != null && id.length() == 36 ? UUID.fromString(id) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

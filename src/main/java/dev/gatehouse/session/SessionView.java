@@ -1,0 +1,12 @@
+package dev.gatehouse.session;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One active session as the sessions endpoints show it (SPEC §3). {@code expiresAt} is when it ends
+ * unless refreshed again: its newest token's expiry, capped by the absolute end.
+ */
+public record SessionView(UUID id, String deviceName, String userAgent, String ipAddress, Instant createdAt,
+                          Instant lastUsedAt, Instant expiresAt, boolean current) {
+}

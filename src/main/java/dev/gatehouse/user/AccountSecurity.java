@@ -1,0 +1,142 @@
+package dev.gatehouse.user;
+
+import dev.gatehouse.common.SecureIds;
+import dev.gatehouse.event.SecurityEventKind;
+import dev.gatehouse.event.SecurityEvents;
+import dev.gatehouse.problem.ProblemCode;
+import dev.gatehouse.problem.ProblemException;
+import dev.gatehouse.session.Revocations;
+import dev.gatehouse.session.SessionRevocation;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.inject.Singleton;
+import jakarta.persistence.LockModeType;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Changes to a user's security state (SPEC §1 "security stamp"): each one is a single transaction
+ * that locks the user row, changes the stamp (so every access token of the user stops working),
+ * revokes sessions as the operation requires, writes its security event, and notifies every
+ * instance on commit.
+ */
+@Singleton
+public class AccountSecurity {
+
+    private final Passwords passwords;
+    private final SessionRevocation sessions;
+    private final Revocations revocations;
+    private final SecurityEvents events;
+    private final Clock clock;
+
+    AccountSecurity(Passwords passwords, SessionRevocation sessions, Revocations revocations, SecurityEvents events,
+                    Clock clock) {
+        this.passwords = passwords;
+        this.sessions = sessions;
+        this.revocations = revocations;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** SPEC §3 logout-all: every session, and every access token through the stamp. */
+    public void logoutAll(UUID userId, UUID currentSessionId) {
+        change(userId, currentSessionId, (user, now) -> {
+            int revoked = sessions.revokeAll(user.id, null, now, "logout_all");
+            return event(SecurityEventKind.LOGOUT_ALL, Map.of("sessionsRevoked", revoked));
+        });
+    }
+
+    /**
+     * SPEC §3 password change: every other session goes; the calling access token dies with the old
+     * stamp, while the current session's refresh token yields a fresh one.
+     */
+    public void changePassword(UUID userId, UUID currentSessionId, String currentPassword, String newPassword) {
+        User user = QuarkusTransaction.requiringNew().call(() -> User.<User>findById(userId));
+        if (user == null || !passwords.verify(currentPassword, user.passwordHash)) {
+            throw new ProblemException(ProblemCode.INVALID_CURRENT_PASSWORD, "The current password is wrong.");
+        }
+        String newHash = passwords.hash(newPassword); // Argon2id outside the transaction
+        String verifiedHash = user.passwordHash;
+        change(userId, currentSessionId, (locked, now) -> {
+            if (!locked.passwordHash.equals(verifiedHash)) {
+                // changed by a concurrent request since we verified it: verify against the new one
+                throw new ProblemException(ProblemCode.INVALID_CURRENT_PASSWORD, "The current password is wrong.");
+            }
+            locked.passwordHash = newHash;
+            int revoked = sessions.revokeAll(locked.id, currentSessionId, now, "password_changed");
+            return event(SecurityEventKind.PASSWORD_CHANGED, Map.of("sessionsRevoked", revoked));
+        });
+    }
+
+    public void setRoles(UUID userId, List<String> roles, UUID adminId) {
+        change(userId, null, (user, now) -> {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("from", user.roles);
+            details.put("to", roles);
+            details.put("by", adminId.toString());
+            user.roles = List.copyOf(roles);
+            return event(SecurityEventKind.ROLES_CHANGED, details);
+        });
+    }
+
+    public void revokeSessions(UUID userId, UUID adminId) {
+        change(userId, null, (user, now) -> {
+            int revoked = sessions.revokeAll(user.id, null, now, "admin_revoked");
+            return event(SecurityEventKind.SESSIONS_REVOKED, Map.of("sessionsRevoked", revoked, "by", adminId.toString()));
+        });
+    }
+
+    public void suspend(UUID userId, UUID adminId) {
+        change(userId, null, (user, now) -> {
+            user.status = User.SUSPENDED;
+            int revoked = sessions.revokeAll(user.id, null, now, "suspended");
+            return event(SecurityEventKind.SUSPENDED, Map.of("sessionsRevoked", revoked, "by", adminId.toString()));
+        });
+    }
+
+    public void reinstate(UUID userId, UUID adminId) {
+        change(userId, null, (user, now) -> {
+            user.status = User.ACTIVE;
+            return event(SecurityEventKind.REINSTATED, Map.of("by", adminId.toString()));
+        });
+    }
+
+    private record Event(SecurityEventKind kind, Map<String, ?> details) {
+    }
+
+    private static Event event(SecurityEventKind kind, Map<String, ?> details) {
+        return new Event(kind, details);
+    }
+
+    @FunctionalInterface
+    private interface Change {
+        Event apply(User lockedUser, Instant now) throws SQLException;
+    }
+
+    /** 404 when the user does not exist; otherwise the change, a new stamp, the event and the notification, atomically. */
+    private void change(UUID userId, UUID sessionId, Change change) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            User user = User.findById(userId, LockModeType.PESSIMISTIC_WRITE);
+            if (user == null) {
+                throw new ProblemException(ProblemCode.NOT_FOUND, "No such user.");
+            }
+            Instant now = clock.instant();
+            Event event;
+            try {
+                event = change.apply(user, now);
+            } catch (SQLException e) {
+                throw new IllegalStateException("security state change failed", e);
+            }
+            user.securityStamp = SecureIds.newStamp();
+            user.updatedAt = now;
+            User.flush();
+            events.record(user.id, sessionId, event.kind(), now, event.details());
+            revocations.userChanged(user.id);
+        });
+    }
+}

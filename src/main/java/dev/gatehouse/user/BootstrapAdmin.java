@@ -1,0 +1,58 @@
+package dev.gatehouse.user;
+
+import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.problem.ProblemCode;
+import dev.gatehouse.problem.ProblemException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+
+/**
+ * SPEC §7: the only way to get the first admin. When {@code gatehouse.bootstrap-admin.email} and
+ * {@code .password} are both set and that user does not exist, it is created at start with the roles
+ * {@code user} and {@code admin}. An existing user is left alone (its password is not reset).
+ */
+@Singleton
+public class BootstrapAdmin {
+
+    private static final Logger LOG = Logger.getLogger(BootstrapAdmin.class);
+
+    private final GatehouseConfig config;
+    private final Accounts accounts;
+
+    BootstrapAdmin(GatehouseConfig config, Accounts accounts) {
+        this.config = config;
+        this.accounts = accounts;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (config.bootstrapAdmin().email().isEmpty() || config.bootstrapAdmin().password().isEmpty()) {
+            return;
+        }
+        String email = Emails.normalize(config.bootstrapAdmin().email().get());
+        String password = config.bootstrapAdmin().password().get();
+        int length = password.codePointCount(0, password.length());
+        if (length < 10 || length > 256) {
+            throw new IllegalStateException("gatehouse.bootstrap-admin.password must be 10 to 256 characters long");
+        }
+        if (email.isEmpty() || email.length() > 254 || !email.matches("[^@\\s]+@[^@\\s]+")) {
+            throw new IllegalStateException("gatehouse.bootstrap-admin.email is not an email address");
+        }
+        if (QuarkusTransaction.requiringNew().call(() -> User.findByEmail(email).isPresent())) {
+            return;
+        }
+        try {
+            accounts.create(email, password, null, List.of(Accounts.ROLE_USER, Accounts.ROLE_ADMIN));
+            LOG.infof("Created the bootstrap admin account (gatehouse.bootstrap-admin.email)");
+        } catch (ProblemException e) {
+            if (e.code() != ProblemCode.EMAIL_TAKEN) {
+                throw e;
+            }
+            // another instance created it at the same moment
+        }
+    }
+}
