@@ -1,0 +1,187 @@
+package dev.gatehouse.packaged;
+
+import dev.gatehouse.support.Cluster;
+import dev.gatehouse.support.PackagedApp;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two packaged instances (A and B) on one PostgreSQL: rotation is atomic across them, and every
+ * revocation made on A is enforced by B within 1 second (SPEC §2, §4).
+ */
+class MultiInstanceIT {
+
+    private static Cluster cluster;
+    private static PackagedApp a;
+    private static PackagedApp b;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = Cluster.start(2, Map.of());
+        a = cluster.instance(0);
+        b = cluster.instance(1);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void sixteenParallelRefreshesSplitOverBothInstancesAllGetTheSameSuccessor() throws Exception {
+        Map<String, String> login = signUpAndLogin(a);
+        String token = login.get("refreshToken");
+        List<Response> responses = inParallel(16, i -> refresh(i % 2 == 0 ? a : b, token));
+        Set<String> successors = new HashSet<>();
+        for (Response response : responses) {
+            assertEquals(200, response.statusCode(), response.asString());
+            successors.add(response.path("refreshToken"));
+        }
+        assertEquals(1, successors.size());
+        String successor = successors.iterator().next();
+        // the successor is live on both instances
+        Response next = refresh(b, successor);
+        assertEquals(200, next.statusCode());
+        me(a, next.path("accessToken"), 200);
+    }
+
+    @Test
+    void aLogoutOnAStopsTheAccessTokenOnBWithinOneSecond() throws Exception {
+        Map<String, String> login = signUpAndLogin(a);
+        String accessToken = login.get("accessToken");
+        me(b, accessToken, 200); // B has the session state cached now
+        me(b, accessToken, 200);
+
+        given().baseUri(a.baseUri()).contentType(ContentType.JSON).body(Map.of("refreshToken", login.get("refreshToken")))
+                .post("/api/auth/logout").then().statusCode(204);
+        long millis = millisUntilRefused(b, accessToken);
+        System.out.printf("logout on A refused on B after %d ms%n", millis);
+        assertTrue(millis < 1000, "refused after " + millis + " ms");
+        assertEquals(401, refresh(b, login.get("refreshToken")).statusCode());
+    }
+
+    @Test
+    void aReplayDetectedOnARevokesTheSessionForB() throws Exception {
+        Map<String, String> login = signUpAndLogin(b);
+        String first = login.get("refreshToken");
+        Response second = refresh(b, first);
+        Response third = refresh(b, second.path("refreshToken"));
+        String accessToken = third.path("accessToken");
+        me(b, accessToken, 200);
+
+        assertEquals(401, refresh(a, first).statusCode(), "the replay, seen by A");
+        long millis = millisUntilRefused(b, accessToken);
+        System.out.printf("replay on A refused on B after %d ms%n", millis);
+        assertTrue(millis < 1000, "refused after " + millis + " ms");
+        assertEquals(401, refresh(b, third.path("refreshToken")).statusCode());
+    }
+
+    @Test
+    void anAdminSuspendOnABlocksLoginRefreshAndTokensOnB() throws Exception {
+        String adminToken = login(a, Cluster.ADMIN_EMAIL, cluster.adminPassword()).path("accessToken");
+        String email = "victim-" + UUID.randomUUID() + "@example.com";
+        register(b, email);
+        Response session = login(b, email, "correct horse battery");
+        String accessToken = session.path("accessToken");
+        me(b, accessToken, 200);
+        String userId = given().baseUri(a.baseUri()).auth().oauth2(adminToken).queryParam("email", email)
+                .get("/api/admin/users").then().statusCode(200).extract().path("[0].id");
+
+        given().baseUri(a.baseUri()).auth().oauth2(adminToken).post("/api/admin/users/" + userId + "/suspend")
+                .then().statusCode(204);
+        long millis = millisUntilRefused(b, accessToken);
+        assertTrue(millis < 1000, "refused after " + millis + " ms");
+        assertEquals(401, refresh(b, session.path("refreshToken")).statusCode());
+        assertEquals(403, login(b, email, "correct horse battery").statusCode());
+    }
+
+    static long millisUntilRefused(PackagedApp instance, String accessToken) throws InterruptedException {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < 5_000_000_000L) {
+            int status = given().baseUri(instance.baseUri()).auth().oauth2(accessToken).get("/api/users/me").statusCode();
+            if (status == 401) {
+                return (System.nanoTime() - start) / 1_000_000;
+            }
+            assertEquals(200, status);
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the token still works after 5 s");
+    }
+
+    static Map<String, String> signUpAndLogin(PackagedApp instance) {
+        String email = "it-" + UUID.randomUUID() + "@example.com";
+        register(instance, email);
+        Response login = login(instance, email, "correct horse battery");
+        assertEquals(200, login.statusCode(), login.asString());
+        return Map.of("accessToken", login.path("accessToken"), "refreshToken", login.path("refreshToken"));
+    }
+
+    static void register(PackagedApp instance, String email) {
+        given().baseUri(instance.baseUri()).contentType(ContentType.JSON)
+                .body(Map.of("email", email, "password", "correct horse battery"))
+                .post("/api/auth/register").then().statusCode(201);
+    }
+
+    static Response login(PackagedApp instance, String email, String password) {
+        return given().baseUri(instance.baseUri()).contentType(ContentType.JSON)
+                .body(Map.of("email", email, "password", password)).post("/api/auth/login");
+    }
+
+    static Response refresh(PackagedApp instance, String token) {
+        return given().baseUri(instance.baseUri()).contentType(ContentType.JSON).body(Map.of("refreshToken", token))
+                .post("/api/auth/refresh");
+    }
+
+    static void me(PackagedApp instance, String accessToken, int status) {
+        given().baseUri(instance.baseUri()).auth().oauth2(accessToken).get("/api/users/me").then().statusCode(status);
+    }
+
+    interface Indexed<T> {
+        T call(int index) throws Exception;
+    }
+
+    static <T> List<T> inParallel(int n, Indexed<T> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                Callable<T> task = () -> {
+                    start.await();
+                    return call.call(index);
+                };
+                futures.add(pool.submit(task));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
