@@ -28,6 +28,8 @@ public interface GatehouseConfig {
 
     Jwks jwks();
 
+    SessionCache sessionCache();
+
     BootstrapAdmin bootstrapAdmin();
 
     DevDb devDb();
@@ -94,6 +96,16 @@ public interface GatehouseConfig {
         /** Mirrored into quarkus.http.limits.max-body-size by application.properties. */
         @WithDefault("64K")
         MemorySize maxBodySize();
+    }
+
+    /**
+     * The per-instance cache of session state behind Bearer validation, kept fresh by PostgreSQL
+     * LISTEN/NOTIFY. Turn it off where LISTEN cannot work (a pooler in transaction mode between
+     * Gatehouse and PostgreSQL): every Bearer request then reads the database.
+     */
+    interface SessionCache {
+        @WithDefault("true")
+        boolean enabled();
     }
 
     interface Jwks {

@@ -1,5 +1,6 @@
 package dev.gatehouse.session;
 
+import dev.gatehouse.config.GatehouseConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -30,6 +31,7 @@ public class RevocationListener {
     private static final long RETRY_MILLIS = 1000;
 
     private final SessionStates states;
+    private final boolean enabled;
     private final String url;
     private final Optional<String> username;
     private final Optional<String> password;
@@ -37,17 +39,22 @@ public class RevocationListener {
     private volatile Connection connection;
     private Thread thread;
 
-    RevocationListener(SessionStates states,
+    RevocationListener(SessionStates states, GatehouseConfig config,
                        @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
                        @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
                        @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.states = states;
+        this.enabled = config.sessionCache().enabled();
         this.url = url;
         this.username = username;
         this.password = password;
     }
 
     void start(@Observes StartupEvent event) {
+        if (!enabled) {
+            LOG.info("gatehouse.session-cache.enabled=false: every Bearer request reads its session state from the database");
+            return;
+        }
         running = true;
         thread = new Thread(this::run, "gatehouse-revocation-listener");
         thread.setDaemon(true);
