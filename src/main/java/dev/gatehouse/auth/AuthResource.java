@@ -1,5 +1,7 @@
 package dev.gatehouse.auth;
 
+import dev.gatehouse.abuse.ClientAddress;
+import dev.gatehouse.abuse.RateLimits;
 import dev.gatehouse.problem.Problem;
 import dev.gatehouse.problem.ProblemCode;
 import dev.gatehouse.problem.ProblemException;
@@ -39,21 +41,27 @@ public class AuthResource {
     private final RefreshTokens refreshTokens;
     private final AccessTokens accessTokens;
     private final AccountSecurity accountSecurity;
+    private final RateLimits rateLimits;
+    private final ClientAddress clientAddress;
     private final SecurityIdentity identity;
 
     AuthResource(Accounts accounts, SignIn signIn, RefreshTokens refreshTokens, AccessTokens accessTokens,
-                 AccountSecurity accountSecurity, SecurityIdentity identity) {
+                 AccountSecurity accountSecurity, RateLimits rateLimits, ClientAddress clientAddress,
+                 SecurityIdentity identity) {
         this.accounts = accounts;
         this.signIn = signIn;
         this.refreshTokens = refreshTokens;
         this.accessTokens = accessTokens;
         this.accountSecurity = accountSecurity;
+        this.rateLimits = rateLimits;
+        this.clientAddress = clientAddress;
         this.identity = identity;
     }
 
     @POST
     @Path("/register")
-    public Response register(@Valid RegisterRequest request) {
+    public Response register(@Valid RegisterRequest request, @Context HttpServerRequest http) {
+        rateLimits.check(RateLimits.Endpoint.REGISTER, clientAddress.of(http));
         requireBody(request);
         User user = accounts.create(request.email(), request.password(), request.displayName(), List.of(Accounts.ROLE_USER));
         return Response.status(Response.Status.CREATED).entity(UserView.of(user)).build();
@@ -62,19 +70,23 @@ public class AuthResource {
     @POST
     @Path("/login")
     public Response login(@Valid LoginRequest request, @Context HttpServerRequest http) {
+        String clientIp = clientAddress.of(http);
+        rateLimits.check(RateLimits.Endpoint.LOGIN, clientIp);
         requireBody(request);
         String userAgent = http.getHeader("User-Agent");
         if (userAgent != null && userAgent.length() > MAX_USER_AGENT) {
             userAgent = userAgent.substring(0, MAX_USER_AGENT);
         }
-        SessionStore.Origin origin = new SessionStore.Origin(request.deviceName(), userAgent, clientIp(http));
+        SessionStore.Origin origin = new SessionStore.Origin(request.deviceName(), userAgent, clientIp);
         return tokenResponse(signIn.login(request, origin));
     }
 
     @POST
     @Path("/refresh")
     public Response refresh(@Valid RefreshRequest request, @Context HttpServerRequest http) {
-        RefreshTokens.Outcome outcome = refreshTokens.rotate(requireToken(request), clientIp(http));
+        String clientIp = clientAddress.of(http);
+        rateLimits.check(RateLimits.Endpoint.REFRESH, clientIp);
+        RefreshTokens.Outcome outcome = refreshTokens.rotate(requireToken(request), clientIp);
         if (outcome instanceof RefreshTokens.Success success) {
             return tokenResponse(success.issued());
         }
@@ -131,9 +143,5 @@ public class AuthResource {
                     List.of(new Problem.FieldError("refreshToken", "must not be blank")));
         }
         return token;
-    }
-
-    private static String clientIp(HttpServerRequest http) {
-        return http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.auth;
 
+import dev.gatehouse.abuse.LoginLockout;
 import dev.gatehouse.problem.ProblemCode;
 import dev.gatehouse.problem.ProblemException;
 import dev.gatehouse.session.SessionStore;
@@ -17,24 +18,29 @@ public class SignIn {
 
     private final Passwords passwords;
     private final RefreshTokens refreshTokens;
+    private final LoginLockout lockout;
     private final Clock clock;
 
-    SignIn(Passwords passwords, RefreshTokens refreshTokens, Clock clock) {
+    SignIn(Passwords passwords, RefreshTokens refreshTokens, LoginLockout lockout, Clock clock) {
         this.passwords = passwords;
+        this.lockout = lockout;
         this.refreshTokens = refreshTokens;
         this.clock = clock;
     }
 
     public RefreshTokens.Issued login(LoginRequest request, SessionStore.Origin origin) {
+        // SPEC §3 order of checks: a locked account answers 429 whatever the password.
+        lockout.checkNotLocked(request.email());
         User user = QuarkusTransaction.requiringNew().call(() -> User.findByEmail(request.email()).orElse(null));
         if (user == null) {
             // Same Argon2id work as a real check, so the answer time does not reveal that the email is unknown.
             passwords.verifyDummy(request.password());
-            throw invalidCredentials();
+            throw failure(request.email());
         }
         if (!passwords.verify(request.password(), user.passwordHash)) {
-            throw invalidCredentials();
+            throw failure(request.email());
         }
+        lockout.reset(request.email());
         // Only the right password learns that the account is suspended (SPEC §3).
         if (user.isSuspended()) {
             throw new ProblemException(ProblemCode.ACCOUNT_SUSPENDED, "This account is suspended.");
@@ -52,7 +58,9 @@ public class SignIn {
                 User.update("passwordHash = ?1, updatedAt = ?2 where id = ?3", hash, clock.instant(), user.id));
     }
 
-    private static ProblemException invalidCredentials() {
+    /** Counts the failure against the account (known or not, alike) and answers 401. */
+    private ProblemException failure(String email) {
+        lockout.recordFailure(email);
         return new ProblemException(ProblemCode.INVALID_CREDENTIALS, "The email or password is wrong.");
     }
 }

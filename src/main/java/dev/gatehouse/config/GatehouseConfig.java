@@ -30,6 +30,12 @@ public interface GatehouseConfig {
 
     SessionCache sessionCache();
 
+    Lockout lockout();
+
+    RateLimit rateLimit();
+
+    Purge purge();
+
     BootstrapAdmin bootstrapAdmin();
 
     DevDb devDb();
@@ -92,10 +98,79 @@ public interface GatehouseConfig {
         }
     }
 
+    /** SPEC §6 per-account lockout: always on. */
+    interface Lockout {
+        @WithDefault("5")
+        @Min(1)
+        int maxFailures();
+
+        @WithDefault("PT30S")
+        Duration baseDelay();
+
+        @WithDefault("PT15M")
+        Duration maxDelay();
+    }
+
+    /** SPEC §6 per-client-IP token buckets, per instance. */
+    interface RateLimit {
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("20")
+        @Min(1)
+        int loginPerMinute();
+
+        @WithDefault("20")
+        @Min(1)
+        int loginBurst();
+
+        @WithDefault("10")
+        @Min(1)
+        int registerPerMinute();
+
+        @WithDefault("10")
+        @Min(1)
+        int registerBurst();
+
+        @WithDefault("300")
+        @Min(1)
+        int refreshPerMinute();
+
+        @WithDefault("100")
+        @Min(1)
+        int refreshBurst();
+    }
+
+    /** SPEC §8: dead rows are deleted in small batches so that storage stays bounded. */
+    interface Purge {
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("PT10M")
+        Duration interval();
+
+        /** How long a revoked or ended session (and its token hashes) is kept. */
+        @WithDefault("P7D")
+        Duration sessionRetention();
+
+        @WithDefault("P90D")
+        Duration eventRetention();
+
+        @WithDefault("500")
+        @Min(1)
+        int batchSize();
+    }
+
     interface Http {
         /** Mirrored into quarkus.http.limits.max-body-size by application.properties. */
         @WithDefault("64K")
         MemorySize maxBodySize();
+
+        /**
+         * CIDR ranges of reverse proxies whose X-Forwarded-For / Forwarded headers are believed
+         * (SPEC §6). Empty: the TCP peer is the client.
+         */
+        Optional<List<String>> trustedProxies();
     }
 
     /**

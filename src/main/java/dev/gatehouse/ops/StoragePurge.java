@@ -1,0 +1,108 @@
+package dev.gatehouse.ops;
+
+import dev.gatehouse.common.Jdbc;
+import dev.gatehouse.config.GatehouseConfig;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Keeps storage bounded (SPEC §8): deletes sessions that have been dead (revoked, ended or expired)
+ * for longer than the retention, with their token hashes (cascade), old security events, and stale
+ * lockout rows. Small batches, each its own short transaction, and {@code skip locked}: the purge
+ * never makes a login or a refresh wait, and several instances can run it at once.
+ */
+@Singleton
+public class StoragePurge {
+
+    /** What one run deleted. */
+    public record Report(long sessions, long events, long loginAttempts) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(StoragePurge.class);
+    private static final int MAX_BATCHES_PER_TABLE = 200;
+
+    private static final String DEAD_SESSIONS = """
+            delete from sessions where id in (
+                select id from sessions
+                 where coalesce(revoked_at, least(absolute_end, refresh_expires_at)) < ?
+                 limit ? for update skip locked)""";
+    private static final String OLD_EVENTS = """
+            delete from security_events where id in (
+                select id from security_events where at < ? limit ? for update skip locked)""";
+    private static final String STALE_ATTEMPTS = """
+            delete from login_attempts where email_hash in (
+                select email_hash from login_attempts
+                 where last_failure_at < ? and (locked_until is null or locked_until < ?)
+                 limit ? for update skip locked)""";
+
+    private final AgroalDataSource dataSource;
+    private final GatehouseConfig.Purge config;
+    private final Clock clock;
+
+    StoragePurge(AgroalDataSource dataSource, GatehouseConfig config, Clock clock) {
+        this.dataSource = dataSource;
+        this.config = config.purge();
+        this.clock = clock;
+    }
+
+    @Scheduled(every = "${gatehouse.purge.interval:PT10M}", delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        if (!config.enabled()) {
+            return;
+        }
+        try {
+            Report report = purge();
+            if (report.sessions() + report.events() + report.loginAttempts() > 0) {
+                LOG.infof("Purged %d dead sessions, %d security events, %d lockout rows", report.sessions(),
+                        report.events(), report.loginAttempts());
+            }
+        } catch (RuntimeException e) {
+            // the next run tries again; a database outage must not flood the log with stack traces
+            LOG.warnf("Storage purge failed: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    public Report purge() {
+        Instant now = clock.instant();
+        Instant sessionCutoff = now.minus(config.sessionRetention());
+        Instant eventCutoff = now.minus(config.eventRetention());
+        Instant attemptCutoff = now.minus(Duration.ofHours(24));
+        long sessions = inBatches(DEAD_SESSIONS, sessionCutoff, null);
+        long events = inBatches(OLD_EVENTS, eventCutoff, null);
+        long attempts = inBatches(STALE_ATTEMPTS, attemptCutoff, now);
+        return new Report(sessions, events, attempts);
+    }
+
+    private long inBatches(String sql, Instant cutoff, Instant lockedBefore) {
+        long total = 0;
+        for (int batch = 0; batch < MAX_BATCHES_PER_TABLE; batch++) {
+            int deleted = QuarkusTransaction.requiringNew().call(() -> {
+                try (Connection connection = dataSource.getConnection();
+                     PreparedStatement delete = connection.prepareStatement(sql)) {
+                    int i = 1;
+                    delete.setObject(i++, Jdbc.timestamp(cutoff));
+                    if (lockedBefore != null) {
+                        delete.setObject(i++, Jdbc.timestamp(lockedBefore));
+                    }
+                    delete.setInt(i, config.batchSize());
+                    return delete.executeUpdate();
+                }
+            });
+            total += deleted;
+            if (deleted < config.batchSize()) {
+                break;
+            }
+        }
+        return total;
+    }
+}

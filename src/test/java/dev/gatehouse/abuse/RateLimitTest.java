@@ -1,0 +1,74 @@
+package dev.gatehouse.abuse;
+
+import dev.gatehouse.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** SPEC §6 per-client-IP token buckets, with small limits and the test client behind a trusted proxy. */
+@QuarkusTest
+@TestProfile(RateLimitTest.Limited.class)
+class RateLimitTest {
+
+    public static class Limited implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("gatehouse.rate-limit.enabled", "true",
+                    "gatehouse.rate-limit.login-per-minute", "3", "gatehouse.rate-limit.login-burst", "3",
+                    "gatehouse.rate-limit.register-per-minute", "2", "gatehouse.rate-limit.register-burst", "2",
+                    "gatehouse.rate-limit.refresh-per-minute", "4", "gatehouse.rate-limit.refresh-burst", "4",
+                    "gatehouse.http.trusted-proxies", "127.0.0.1/32,::1/128");
+        }
+    }
+
+    private static Response login(String clientIp) {
+        return given().header("X-Forwarded-For", clientIp).contentType("application/json")
+                .body(Map.of("email", Api.uniqueEmail(), "password", "wrong password!")).post("/api/auth/login");
+    }
+
+    @Test
+    void loginIsLimitedPerClientAddress() {
+        for (int i = 0; i < 3; i++) {
+            assertEquals(401, login("198.51.100.10").statusCode());
+        }
+        Response limited = login("198.51.100.10");
+        limited.then().statusCode(429).contentType("application/problem+json").body("code", equalTo("rate_limited"));
+        long retryAfter = Long.parseLong(limited.header("Retry-After"));
+        assertTrue(retryAfter >= 1 && retryAfter <= 20, "Retry-After " + retryAfter);
+        // another client behind the same proxy has its own bucket; a spoofed left-hand entry changes nothing
+        assertEquals(401, login("198.51.100.11").statusCode());
+        assertEquals(429, login("203.0.113.1, 198.51.100.10").statusCode());
+    }
+
+    @Test
+    void registerIsLimitedPerClientAddress() {
+        for (int i = 0; i < 2; i++) {
+            given().header("X-Forwarded-For", "198.51.100.20").contentType("application/json")
+                    .body(Map.of("email", Api.uniqueEmail(), "password", Api.PASSWORD)).post("/api/auth/register")
+                    .then().statusCode(201);
+        }
+        given().header("X-Forwarded-For", "198.51.100.20").contentType("application/json")
+                .body(Map.of("email", Api.uniqueEmail(), "password", Api.PASSWORD)).post("/api/auth/register")
+                .then().statusCode(429).body("code", equalTo("rate_limited"));
+    }
+
+    @Test
+    void refreshIsLimitedPerClientAddress() {
+        for (int i = 0; i < 4; i++) {
+            given().header("X-Forwarded-For", "198.51.100.30").contentType("application/json")
+                    .body(Map.of("refreshToken", "ghr_unknown")).post("/api/auth/refresh").then().statusCode(401);
+        }
+        given().header("X-Forwarded-For", "198.51.100.30").contentType("application/json")
+                .body(Map.of("refreshToken", "ghr_unknown")).post("/api/auth/refresh")
+                .then().statusCode(429).header("Retry-After", org.hamcrest.Matchers.notNullValue());
+    }
+}

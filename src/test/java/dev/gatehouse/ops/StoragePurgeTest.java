@@ -1,0 +1,56 @@
+package dev.gatehouse.ops;
+
+import dev.gatehouse.support.Api;
+import dev.gatehouse.support.Db;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** SPEC §8: dead rows go, live sessions stay. */
+@QuarkusTest
+class StoragePurgeTest {
+
+    @Inject
+    Db db;
+    @Inject
+    StoragePurge purge;
+
+    @Test
+    void deletesLongDeadSessionsOldEventsAndStaleLockoutsAndKeepsLiveSessions() {
+        Api.Account account = Api.register();
+        UUID userId = UUID.fromString(account.id());
+        Api.Tokens live = Api.login(account);
+        Api.Tokens recentlyRevoked = Api.login(account);
+        Api.Tokens longRevoked = Api.login(account);
+        Api.Tokens longExpired = Api.login(account);
+        Api.refresh(longRevoked.refreshToken());
+        db.update("update sessions set revoked_at = now() - interval '8 days' where id = ?", UUID.fromString(longRevoked.sessionId()));
+        db.update("update sessions set revoked_at = now() - interval '1 day' where id = ?", UUID.fromString(recentlyRevoked.sessionId()));
+        db.update("update sessions set refresh_expires_at = now() - interval '8 days' where id = ?",
+                UUID.fromString(longExpired.sessionId()));
+        db.update("insert into security_events (user_id, kind, at) values (?, 'logout_all', now() - interval '91 days')", userId);
+        db.update("insert into security_events (user_id, kind, at) values (?, 'logout_all', now() - interval '89 days')", userId);
+        db.update("insert into login_attempts (email_hash, failures, last_failure_at) values (?, 3, now() - interval '25 hours')",
+                (Object) new byte[]{1, 2, 3});
+        db.update("insert into login_attempts (email_hash, failures, last_failure_at) values (?, 3, now() - interval '1 hour')",
+                (Object) new byte[]{4, 5, 6});
+
+        StoragePurge.Report report = purge.purge();
+
+        assertTrue(report.sessions() >= 2 && report.events() >= 1 && report.loginAttempts() >= 1, report.toString());
+        assertEquals(0L, db.count("select count(*) from sessions where id in (?, ?)",
+                UUID.fromString(longRevoked.sessionId()), UUID.fromString(longExpired.sessionId())));
+        assertEquals(0L, db.count("select count(*) from refresh_tokens where session_id = ?", UUID.fromString(longRevoked.sessionId())));
+        assertEquals(2L, db.count("select count(*) from sessions where id in (?, ?)",
+                UUID.fromString(live.sessionId()), UUID.fromString(recentlyRevoked.sessionId())));
+        assertEquals(1L, db.count("select count(*) from security_events where user_id = ?", userId));
+        assertEquals(0L, db.count("select count(*) from login_attempts where email_hash = ?", (Object) new byte[]{1, 2, 3}));
+        assertEquals(1L, db.count("select count(*) from login_attempts where email_hash = ?", (Object) new byte[]{4, 5, 6}));
+        Api.me(Api.refresh(live.refreshToken()).accessToken()).then().statusCode(200);
+    }
+}
