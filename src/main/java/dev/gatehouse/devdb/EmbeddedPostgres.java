@@ -34,6 +34,11 @@ public final class EmbeddedPostgres {
      * @param clean         wipe the data directory first
      */
     public static EmbeddedPostgres start(String dataDirectory, boolean clean) {
+        return start(dataDirectory, clean, 0);
+    }
+
+    /** As {@link #start(String, boolean)}, on a fixed port (0 picks a free one): a restart keeps the URL. */
+    public static EmbeddedPostgres start(String dataDirectory, boolean clean, int port) {
         try {
             Class<?> zonky = Class.forName(ZONKY, true, EmbeddedPostgres.class.getClassLoader());
             Object builder = zonky.getMethod("builder").invoke(null);
@@ -41,6 +46,9 @@ public final class EmbeddedPostgres {
             if (dataDirectory != null) {
                 builderType.getMethod("setDataDirectory", String.class).invoke(builder, dataDirectory);
                 builderType.getMethod("setCleanDataDirectory", boolean.class).invoke(builder, clean);
+            }
+            if (port > 0) {
+                builderType.getMethod("setPort", int.class).invoke(builder, port);
             }
             // Let many test threads and two instances connect; keep fsync off: this is a dev database.
             Method config = builderType.getMethod("setServerConfig", String.class, String.class);

@@ -145,22 +145,29 @@ public class ProblemMappers {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
-    /** Connection failures, acquisition timeouts and statement timeouts: retryable, nothing was changed. */
+    /**
+     * SPEC §4, §8: a database that is down, slow or contended answers 503 — the transaction rolled
+     * back, nothing was changed, and the client may retry.
+     */
     static boolean databaseUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientException) {
+            if (t instanceof SQLTransientException || t instanceof java.util.concurrent.TimeoutException) {
                 return true;
             }
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                // 08: connection exception; 57P01..03: server shutting down; 57014: statement timeout; 53: resources
-                if (state.startsWith("08") || state.startsWith("57") || state.startsWith("53")) {
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+                // 08 connection exception, 57 statement timeout / server shutdown, 53 out of resources,
+                // 55P03 lock timeout, 40001 serialization failure, 40P01 deadlock
+                if (state.startsWith("08") || state.startsWith("57") || state.startsWith("53")
+                        || state.equals("55P03") || state.equals("40001") || state.equals("40P01")) {
                     return true;
                 }
-            }
-            if (t instanceof SQLException sql && sql.getMessage() != null
-                    && sql.getMessage().contains("acquisition timeout")) {
-                return true;
+                String message = sql.getMessage() == null ? "" : sql.getMessage().toLowerCase(java.util.Locale.ROOT);
+                // Agroal: "Acquisition timeout while waiting for new connection"; pgjdbc: "This connection has been closed."
+                if (message.contains("acquisition timeout") || message.contains("connection has been closed")
+                        || message.contains("attempting to connect")) {
+                    return true;
+                }
             }
         }
         return false;

@@ -36,7 +36,9 @@ public final class PackagedApp implements AutoCloseable {
             throw new IllegalStateException(JAR + " is missing: run the package phase first (./mvnw verify)");
         }
         int port = freePort();
-        Path log = Files.createTempFile("gatehouse-app-", ".log");
+        // Kept under target/ for a look after a failure; never committed.
+        Path logs = Files.createDirectories(Path.of("target", "it-logs"));
+        Path log = Files.createTempFile(logs, "gatehouse-app-", ".log");
         ProcessBuilder builder = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()))
                 .redirectErrorStream(true)
@@ -100,7 +102,6 @@ public final class PackagedApp implements AutoCloseable {
         if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
-        Files.deleteIfExists(log);
     }
 
     private static int freePort() throws IOException {
