@@ -10,7 +10,6 @@ import dev.gatehouse.user.User;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Singleton;
 
-import java.time.Clock;
 
 /** Password login (SPEC §3): checks the password, then starts a session. */
 @Singleton
@@ -19,13 +18,10 @@ public class SignIn {
     private final Passwords passwords;
     private final RefreshTokens refreshTokens;
     private final LoginLockout lockout;
-    private final Clock clock;
-
-    SignIn(Passwords passwords, RefreshTokens refreshTokens, LoginLockout lockout, Clock clock) {
+    SignIn(Passwords passwords, RefreshTokens refreshTokens, LoginLockout lockout) {
         this.passwords = passwords;
         this.lockout = lockout;
         this.refreshTokens = refreshTokens;
-        this.clock = clock;
     }
 
     public RefreshTokens.Issued login(LoginRequest request, SessionStore.Origin origin) {
@@ -45,17 +41,9 @@ public class SignIn {
         if (user.isSuspended()) {
             throw new ProblemException(ProblemCode.ACCOUNT_SUSPENDED, "This account is suspended.");
         }
-        if (passwords.needsRehash(user.passwordHash)) {
-            rehash(user, request.password());
-        }
-        return refreshTokens.startSession(user, origin);
-    }
-
-    /** SPEC §6: parameters raised since the hash was made are applied on the next successful login. */
-    private void rehash(User user, String password) {
-        String hash = passwords.hash(password);
-        QuarkusTransaction.requiringNew().run(() ->
-                User.update("passwordHash = ?1, updatedAt = ?2 where id = ?3", hash, clock.instant(), user.id));
+        // SPEC §6: parameters raised since the hash was made are applied on this successful login.
+        String rehash = passwords.needsRehash(user.passwordHash) ? passwords.hash(request.password()) : null;
+        return refreshTokens.startSession(user.id, user.passwordHash, rehash, origin);
     }
 
     /** Counts the failure against the account (known or not, alike) and answers 401. */

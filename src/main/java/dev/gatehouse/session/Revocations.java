@@ -19,6 +19,9 @@ import java.util.UUID;
 @Singleton
 public class Revocations {
 
+    /** Listener heartbeats travel on the same channel; every instance ignores them. */
+    static final String HEARTBEAT_PREFIX = "h:";
+
     private final AgroalDataSource dataSource;
     private final TransactionSynchronizationRegistry transactions;
     private final SessionStates states;

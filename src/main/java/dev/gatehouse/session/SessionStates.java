@@ -99,13 +99,16 @@ public class SessionStates {
     void trust(boolean listening) {
         generation.incrementAndGet();
         bySession.clear();
-        confirmedAtNanos = System.nanoTime();
+        confirmedAtNanos = System.nanoTime() - TRUST_WINDOW_NANOS; // trusted only after the first heartbeat
         trusted = listening;
     }
 
-    /** Called by the listener after each round trip that proved every earlier notification was received. */
-    void confirm() {
-        confirmedAtNanos = System.nanoTime();
+    /**
+     * Called by the listener when a heartbeat sent at {@code sentAtNanos} came back: every
+     * notification committed before that moment has been applied.
+     */
+    void confirm(long sentAtNanos) {
+        confirmedAtNanos = sentAtNanos;
     }
 
     /**

@@ -27,6 +27,34 @@ public class SessionStore {
         this.dataSource = dataSource;
     }
 
+    /** The user row as a login must re-check it, locked until the login's transaction ends. */
+    public record LockedUser(String email, String passwordHash, String status, String stamp, List<String> roles) {
+    }
+
+    public LockedUser lockUser(UUID userId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "select email, password_hash, status, security_stamp, roles from users where id = ? for update")) {
+            select.setObject(1, userId);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? new LockedUser(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
+                        Jdbc.strings(row, 5)) : null;
+            }
+        }
+    }
+
+    /** SPEC §6: a hash made with old Argon2id parameters is replaced on the next successful login. */
+    public void updatePasswordHash(UUID userId, String passwordHash, Instant now) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement(
+                     "update users set password_hash = ?, updated_at = ? where id = ?")) {
+            update.setString(1, passwordHash);
+            update.setObject(2, Jdbc.timestamp(now));
+            update.setObject(3, userId);
+            update.executeUpdate();
+        }
+    }
+
     public void insert(UUID sessionId, UUID userId, Origin origin, Instant now, Instant absoluteEnd,
                        Instant refreshExpiresAt) throws SQLException {
         try (Connection connection = dataSource.getConnection();

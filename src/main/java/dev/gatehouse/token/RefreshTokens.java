@@ -3,6 +3,8 @@ package dev.gatehouse.token;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.event.SecurityEventKind;
 import dev.gatehouse.event.SecurityEvents;
+import dev.gatehouse.problem.ProblemCode;
+import dev.gatehouse.problem.ProblemException;
 import dev.gatehouse.session.Revocations;
 import dev.gatehouse.session.SessionStore;
 import dev.gatehouse.token.RefreshTokenStore.SuccessorRow;
@@ -13,6 +15,7 @@ import jakarta.inject.Singleton;
 
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -73,22 +76,37 @@ public class RefreshTokens {
         this.clock = clock;
     }
 
-    /** Login: a new session (token family) with its first token from the CSPRNG (SPEC §1). */
-    public Issued startSession(User user, SessionStore.Origin origin) {
+    /**
+     * Login: a new session (token family) with its first token from the CSPRNG (SPEC §1). The user
+     * row is locked and re-checked, so a password change, suspension or revocation that committed
+     * while the password was being verified is not undone by this login, and concurrent logins of
+     * one user respect the session cap. {@code rehash}, when not null, replaces the verified hash.
+     */
+    public Issued startSession(UUID userId, String verifiedHash, String rehash, SessionStore.Origin origin) {
         String token = codec.newToken();
         byte[] hash = RefreshTokenCodec.hash(token);
         UUID sessionId = UUID.randomUUID();
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
+            SessionStore.LockedUser user = sessions.lockUser(userId);
+            if (user == null || !user.passwordHash().equals(verifiedHash)) {
+                throw new ProblemException(ProblemCode.INVALID_CREDENTIALS, "The email or password is wrong.");
+            }
+            if (!User.ACTIVE.equals(user.status())) {
+                throw new ProblemException(ProblemCode.ACCOUNT_SUSPENDED, "This account is suspended.");
+            }
+            if (rehash != null) {
+                sessions.updatePasswordHash(userId, rehash, now);
+            }
             Instant absoluteEnd = now.plus(config.session().maxLifetime());
             Instant expiresAt = earliest(now.plus(config.refreshToken().ttl()), absoluteEnd);
-            sessions.insert(sessionId, user.id, origin, now, absoluteEnd, expiresAt);
+            sessions.insert(sessionId, userId, origin, now, absoluteEnd, expiresAt);
             tokens.insert(sessionId, hash, now, expiresAt);
             // SPEC §1: beyond max-per-user active sessions, the least recently used one goes.
-            for (UUID revoked : sessions.revokeBeyond(user.id, config.session().maxPerUser(), now, REASON_SESSION_LIMIT)) {
+            for (UUID revoked : sessions.revokeBeyond(userId, config.session().maxPerUser(), now, REASON_SESSION_LIMIT)) {
                 revocations.sessionRevoked(revoked);
             }
-            return new Issued(new AccessTokens.Subject(user.id, user.email, user.roles, sessionId, user.securityStamp),
+            return new Issued(new AccessTokens.Subject(userId, user.email(), user.roles(), sessionId, user.stamp()),
                     token, now, expiresAt);
         });
     }
@@ -118,6 +136,8 @@ public class RefreshTokens {
 
         // Step 1: unknown, expired, session revoked or ended, user suspended -> 401, nothing more.
         TokenRow row = tokens.find(hash);
+        // Read the clock again: a winner we waited for may have rotated T after our first reading.
+        now = clock.instant();
         if (row == null || row.rotatedAt() == null || !row.expiresAt().isAfter(now) || row.sessionRevoked()
                 || !row.sessionEnd().isAfter(now) || !User.ACTIVE.equals(row.userStatus())) {
             return Refused.INVALID;
@@ -126,7 +146,9 @@ public class RefreshTokens {
         // Step 3: a retry inside the window while T' is unused gets the same T' (re-derived, never stored).
         String successor = codec.successorOf(token);
         SuccessorRow next = tokens.findSuccessor(RefreshTokenCodec.hash(successor));
-        boolean insideWindow = now.isBefore(row.rotatedAt().plus(config.refreshToken().reuseGrace()));
+        Duration grace = config.refreshToken().reuseGrace();
+        // With the window at 0 (strict mode) every reuse is a replay, whatever the clocks say (SPEC §4).
+        boolean insideWindow = !grace.isZero() && !grace.isNegative() && now.isBefore(row.rotatedAt().plus(grace));
         if (insideWindow && next != null && next.rotatedAt() == null && next.expiresAt().isAfter(now)) {
             return new Success(new Issued(subject(row), successor, now, next.expiresAt()));
         }

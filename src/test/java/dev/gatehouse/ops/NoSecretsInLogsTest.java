@@ -1,0 +1,142 @@
+package dev.gatehouse.ops;
+
+import dev.gatehouse.keys.SigningKeys;
+import dev.gatehouse.support.Api;
+import dev.gatehouse.support.Db;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** SPEC §6: no token, password, hash, refresh secret or private key in the log, across a full flow and its failures. */
+@QuarkusTest
+class NoSecretsInLogsTest {
+
+    @Inject
+    Db db;
+    @Inject
+    SigningKeys keys;
+
+    private final StringBuilder captured = new StringBuilder();
+    private final Handler capture = new Handler() {
+        private final SimpleFormatter formatter = new SimpleFormatter();
+
+        @Override
+        public synchronized void publish(LogRecord record) {
+            captured.append(formatter.formatMessage(record)).append('\n');
+            if (record.getThrown() != null) {
+                StringWriter trace = new StringWriter();
+                record.getThrown().printStackTrace(new PrintWriter(trace));
+                captured.append(trace).append('\n');
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void captureLogs() {
+        capture.setLevel(Level.ALL);
+        Logger.getLogger("").addHandler(capture);
+    }
+
+    @AfterEach
+    void stopCapturing() {
+        Logger.getLogger("").removeHandler(capture);
+    }
+
+    @Test
+    void aFullFlowWithEveryFailureLogsNoSecret() {
+        List<String> secrets = new ArrayList<>();
+        String email = Api.uniqueEmail();
+        String password = "Secret-Password-" + UUID.randomUUID();
+        secrets.add(password);
+        given().contentType("application/json").body(Map.of("email", email, "password", password))
+                .post("/api/auth/register").then().statusCode(201);
+        given().contentType("application/json").body(Map.of("email", email, "password", password))
+                .post("/api/auth/register").then().statusCode(409);
+        Api.Account account = new Api.Account(email, password, null);
+        Api.Tokens first = Api.login(account);
+        Api.Tokens second = Api.refresh(first.refreshToken());
+        Api.Tokens third = Api.refresh(second.refreshToken());
+        secrets.addAll(List.of(first.accessToken(), first.refreshToken(), second.accessToken(), second.refreshToken(),
+                third.accessToken(), third.refreshToken()));
+        Api.refreshResponse(first.refreshToken()).then().statusCode(401); // replay: the session is revoked
+        Api.me(third.accessToken()).then().statusCode(401);
+        Api.Tokens again = Api.login(account);
+        secrets.addAll(List.of(again.accessToken(), again.refreshToken()));
+        given().contentType("application/json").body(Map.of("refreshToken", again.refreshToken()))
+                .post("/api/auth/logout").then().statusCode(204);
+
+        String wrongPassword = "Wrong-Password-" + UUID.randomUUID();
+        secrets.add(wrongPassword);
+        Api.loginResponse(email, wrongPassword).then().statusCode(401);
+        Api.loginResponse(Api.uniqueEmail(), wrongPassword).then().statusCode(401);
+        given().contentType("application/json").body("{\"email\":\"" + email + "\",\"password\":\"" + wrongPassword)
+                .post("/api/auth/login").then().statusCode(400);
+        given().contentType("application/json").body("{\"email\":\"" + email + "\",\"password\":[\"" + wrongPassword + "\"]}")
+                .post("/api/auth/login").then().statusCode(400);
+        given().contentType("text/plain").body(password).post("/api/auth/login").then().statusCode(415);
+        String forged = third.accessToken().substring(0, third.accessToken().lastIndexOf('.') + 1) + "forged";
+        secrets.add(forged);
+        given().auth().oauth2(forged).get("/api/users/me").then().statusCode(401);
+        Response weak = given().auth().oauth2(Api.login(account).accessToken()).contentType("application/json")
+                .body(Map.of("currentPassword", wrongPassword, "newPassword", "new-" + password))
+                .post("/api/auth/password");
+        weak.then().statusCode(400);
+        secrets.add("new-" + password);
+
+        String hash = (String) db.single("select password_hash from users where email = ?", email);
+        secrets.add(hash);
+        secrets.add(hash.substring(hash.lastIndexOf('$') + 1));
+        byte[] pkcs8 = keys.current().pkcs8();
+        secrets.add(Base64.getEncoder().encodeToString(pkcs8).substring(0, 64));
+        secrets.add(Base64.getMimeEncoder().encodeToString(pkcs8).substring(0, 64));
+        byte[] successorSecret = new byte[32];
+        HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+        hkdf.init(new HKDFParameters(pkcs8, new byte[0], "gatehouse refresh-token successor v1".getBytes(StandardCharsets.US_ASCII)));
+        hkdf.generateBytes(successorSecret, 0, 32);
+        secrets.add(Base64.getEncoder().encodeToString(successorSecret));
+        secrets.add(Base64.getUrlEncoder().withoutPadding().encodeToString(successorSecret));
+
+        org.jboss.logging.Logger.getLogger("dev.gatehouse.test").info("log capture canary");
+        String log = captured.toString();
+        assertTrue(log.contains("log capture canary"), "the capture works");
+        for (String secret : secrets) {
+            assertFalse(log.contains(secret), "a secret reached the log: " + secret.substring(0, Math.min(8, secret.length())) + "...");
+        }
+        // and the random part of refresh tokens, in case a prefix were stripped somewhere
+        for (String token : List.of(first.refreshToken(), third.refreshToken())) {
+            assertFalse(log.contains(token.substring(4)));
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.gatehouse.problem;
+
+import dev.gatehouse.support.Api;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.config.EncoderConfig;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * SPEC §3 under generated hostile input: thousands of malformed bodies, content types, tokens and
+ * raw HTTP requests at every endpoint. Every answer must be a 4xx problem+json (or the HTTP layer's
+ * own plain 400/413/431), never a 5xx, never a hang. Fixed seed: a failure reproduces.
+ */
+@QuarkusTest
+class HostileInputTest {
+
+    private static final long SEED = 20261124L;
+    private static final String[][] ENDPOINTS = {
+            {"POST", "/api/auth/register"}, {"POST", "/api/auth/login"}, {"POST", "/api/auth/refresh"},
+            {"POST", "/api/auth/logout"}, {"POST", "/api/auth/logout-all"}, {"POST", "/api/auth/password"},
+            {"GET", "/api/users/me"}, {"GET", "/api/auth/sessions"}, {"DELETE", "/api/auth/sessions/x"},
+            {"GET", "/api/admin/users"}, {"PUT", "/api/admin/users/" + UUID.randomUUID() + "/roles"},
+            {"POST", "/api/admin/users/" + UUID.randomUUID() + "/suspend"}, {"GET", "/.well-known/jwks.json"}};
+    private static final String[] CONTENT_TYPES = {"application/json", "application/json; charset=UTF-8",
+            "application/json; charset=ISO-8859-1", "text/plain", "application/xml", "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x", "application/json;;;", "*/*", "application/problem+json", "garbage"};
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private final Random random = new Random(SEED);
+    private final RestAssuredConfig config = RestAssuredConfig.config()
+            .encoderConfig(EncoderConfig.encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false))
+            .httpClient(HttpClientConfig.httpClientConfig().setParam("http.socket.timeout", 10_000));
+
+    @Test
+    void generatedBodiesContentTypesAndTokensNeverCauseA5xx() {
+        String validToken = Api.login(Api.register()).accessToken();
+        List<String> failures = new ArrayList<>();
+        int cases = 0;
+        for (int i = 0; i < 1500; i++) {
+            String[] endpoint = ENDPOINTS[random.nextInt(ENDPOINTS.length)];
+            RequestSpecification request = given().config(config).urlEncodingEnabled(false);
+            if (random.nextInt(3) > 0) {
+                request.header("Content-Type", CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)]);
+            }
+            if (random.nextBoolean()) {
+                request.header("Authorization", hostileAuthorization(validToken));
+            }
+            if (random.nextInt(4) > 0 && !endpoint[0].equals("GET")) {
+                request.body(hostileBody());
+            }
+            Response response;
+            try {
+                response = request.request(endpoint[0], endpoint[1]);
+            } catch (RuntimeException e) {
+                failures.add(endpoint[1] + ": " + e);
+                continue;
+            }
+            cases++;
+            int status = response.statusCode();
+            String type = String.valueOf(response.contentType());
+            boolean ok = status == 200 || status == 204 || (status >= 400 && status < 500
+                    && (type.startsWith("application/problem+json") || status == 413 || status == 431));
+            if (!ok || (status >= 400 && status < 500 && !response.asString().isEmpty() && response.asString().contains("Exception"))) {
+                failures.add(endpoint[0] + " " + endpoint[1] + " -> " + status + " " + type + " "
+                        + response.asString().substring(0, Math.min(200, response.asString().length())));
+            }
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " of " + cases + " cases failed, first: "
+                + failures.subList(0, Math.min(5, failures.size())));
+    }
+
+    @Test
+    void rawMalformedHttpGetsA4xxOrACloseAndNeverHangs() throws Exception {
+        byte[] invalidUtf8 = {(byte) 0xC3, (byte) 0x28, (byte) 0xFF, (byte) 0xFE};
+        List<byte[]> requests = new ArrayList<>();
+        requests.add(http("GET /api/users/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + "A".repeat(100_000) + "\r\n\r\n"));
+        requests.add(http("GET /api/users/me HTTP/1.1\r\nHost: x\r\n" + "X-Pad: y\r\n".repeat(5000) + "\r\n"));
+        requests.add(concat(http("GET /api/users/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "), invalidUtf8, http("\r\n\r\n")));
+        requests.add(concat(http("POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 36\r\n\r\n{\"email\":\""),
+                invalidUtf8, http("\",\"password\":\"xxxxxxxx\"}")));
+        requests.add(http("POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}"));
+        requests.add(http("GET /api/users/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a.b.c\r\nAuthorization: Bearer d.e.f\r\n\r\n"));
+        requests.add(http("GARBAGE\r\n\r\n"));
+        requests.add(http("GET /api/users/me HTTP/9.9\r\nHost: x\r\n\r\n"));
+        requests.add(http("GET /%zz%00/../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n"));
+        requests.add(http("POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: -5\r\n\r\n{}"));
+        requests.add(http("POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99999999999999999999\r\n\r\n{}"));
+        requests.add(http("POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n"));
+        requests.add(concat(http("POST /api/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 30\r\n\r\n"),
+                "[".repeat(30).getBytes(StandardCharsets.US_ASCII)));
+        String deep = "{\"email\":" + "[".repeat(3000) + "]".repeat(3000) + "}";
+        requests.add(http("POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                + deep.length() + "\r\n\r\n" + deep));
+        List<String> failures = new ArrayList<>();
+        for (byte[] request : requests) {
+            String status = exchange(request);
+            if (status != null && !status.matches("HTTP/1\\.[01] 4\\d\\d.*")) {
+                failures.add(status + " for " + new String(request, 0, Math.min(60, request.length), StandardCharsets.ISO_8859_1));
+            }
+        }
+        assertTrue(failures.isEmpty(), failures.toString());
+        Api.me(Api.login(Api.register()).accessToken()).then().statusCode(200); // and the server is fine afterwards
+    }
+
+    /** Sends raw bytes; returns the status line, or null when the server closed without answering. */
+    private String exchange(byte[] request) throws Exception {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            try {
+                out.write(request);
+                out.flush();
+                socket.shutdownOutput();
+            } catch (java.io.IOException closedEarly) {
+                // the server may refuse and close before we finish sending
+            }
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) != -1 && b != '\n') {
+                line.write(b);
+            }
+            String status = line.toString(StandardCharsets.ISO_8859_1).strip();
+            return status.isEmpty() ? null : status;
+        } catch (java.net.SocketTimeoutException e) {
+            throw new AssertionError("the server hung on " + new String(request, 0, Math.min(60, request.length),
+                    StandardCharsets.ISO_8859_1));
+        } catch (java.net.SocketException reset) {
+            return null; // connection reset: refused without an answer, which is not a hang
+        }
+    }
+
+    private String hostileAuthorization(String valid) {
+        String[] parts = valid.split("\\.");
+        return switch (random.nextInt(9)) {
+            case 0 -> "Bearer " + valid.substring(0, random.nextInt(valid.length()));
+            case 1 -> "Bearer " + b64("{\"alg\":\"none\"}") + "." + parts[1] + ".";
+            case 2 -> "Bearer " + b64("{\"alg\":\"HS256\",\"kid\":\"x\"}") + "." + parts[1] + "." + parts[2];
+            case 3 -> "Bearer " + "x".repeat(8000);
+            case 4 -> "Bearer " + randomText(40);
+            case 5 -> "Basic " + b64("user:" + randomText(10));
+            case 6 -> "Bearer " + parts[0] + "." + b64("{\"sub\":" + randomText(5) + "}") + "." + parts[2];
+            case 7 -> "Bearer";
+            default -> "Bearer " + b64(randomText(20)) + ".." + b64(randomText(20));
+        };
+    }
+
+    private byte[] hostileBody() {
+        String[] fields = {"email", "password", "displayName", "deviceName", "refreshToken", "currentPassword",
+                "newPassword", "roles"};
+        return switch (random.nextInt(10)) {
+            case 0 -> randomBytes(random.nextInt(300));
+            case 1 -> "{\"email\":\"a@b.c\",\"password\":\"xxxxxxxxxxxx\"".substring(0, random.nextInt(40)).getBytes(StandardCharsets.UTF_8);
+            case 2 -> ("{\"" + fields[random.nextInt(fields.length)] + "\":" + randomValue() + "}").getBytes(StandardCharsets.UTF_8);
+            case 3 -> ("{\"email\":" + randomValue() + ",\"password\":" + randomValue() + ",\"refreshToken\":" + randomValue()
+                    + ",\"roles\":" + randomValue() + "}").getBytes(StandardCharsets.UTF_8);
+            case 4 -> "[".repeat(random.nextInt(5000)).getBytes(StandardCharsets.UTF_8);
+            case 5 -> ("{\"email\":\"a@b.c\",\"email\":\"d@e.f\",\"password\":\"" + "p".repeat(random.nextInt(300)) + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            case 6 -> ("{\"refreshToken\":\"ghr_" + randomText(43) + "\"}").getBytes(StandardCharsets.UTF_8);
+            case 7 -> new byte[0];
+            case 8 -> ("{\"email\":\"\u0000\uD800\",\"password\":\"\\uD800\\u0000\"}").getBytes(StandardCharsets.UTF_8);
+            default -> ("{\"roles\":[" + randomValue() + "," + randomValue() + "]}").getBytes(StandardCharsets.UTF_8);
+        };
+    }
+
+    private String randomValue() {
+        return switch (random.nextInt(9)) {
+            case 0 -> "null";
+            case 1 -> Long.toString(random.nextLong());
+            case 2 -> "1e999999";
+            case 3 -> "true";
+            case 4 -> "[]";
+            case 5 -> "{\"x\":{\"y\":[1,2,{}]}}";
+            case 6 -> "\"" + randomText(random.nextInt(400)).replace("\\", "").replace("\"", "") + "\"";
+            case 7 -> "\"" + "9".repeat(5000) + "\"";
+            default -> "12345678901234567890123456789012345678901234567890";
+        };
+    }
+
+    private String randomText(int length) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            text.appendCodePoint(random.nextBoolean() ? 32 + random.nextInt(95) : 0x80 + random.nextInt(0x2F000));
+        }
+        return text.toString().replaceAll("[\\uD800-\\uDFFF]", "?");
+    }
+
+    private byte[] randomBytes(int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String b64(String text) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] http(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+}
