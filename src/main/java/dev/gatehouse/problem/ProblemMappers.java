@@ -128,6 +128,11 @@ public class ProblemMappers {
         if (e instanceof JsonMappingException || hasCause(e, JsonProcessingException.class)) {
             return respond(Problem.of(ProblemCode.MALFORMED_REQUEST, "The body is not valid JSON."));
         }
+        if (hasCause(e, java.nio.channels.ClosedChannelException.class)
+                || hasCause(e, io.vertx.core.http.HttpClosedException.class)) {
+            // the client went away while sending its body: nobody is left to read an answer
+            return respond(Problem.of(ProblemCode.MALFORMED_REQUEST, "The request body was cut off."));
+        }
         String id = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected error %s", id);
         return respond(Problem.of(ProblemCode.INTERNAL_ERROR, "Unexpected error; reference " + id + "."));

@@ -42,6 +42,16 @@ class AuthFlowTest {
     }
 
     @Test
+    void responsesCarryApiHeadersAndNoServerBanner() {
+        Api.loginResponse(register().email(), Api.PASSWORD).then().statusCode(200)
+                .header("Cache-Control", "no-store")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Server", nullValue())
+                .header("X-Powered-By", nullValue());
+        given().get("/api/nope").then().statusCode(404).header("X-Content-Type-Options", "nosniff").header("Server", nullValue());
+    }
+
+    @Test
     void meReturnsTheCaller() {
         Api.Account account = register();
         Api.Tokens tokens = login(account);

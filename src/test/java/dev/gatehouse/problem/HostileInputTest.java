@@ -3,11 +3,6 @@ package dev.gatehouse.problem;
 import dev.gatehouse.support.Api;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.config.EncoderConfig;
-import io.restassured.config.HttpClientConfig;
-import io.restassured.config.RestAssuredConfig;
-import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -15,6 +10,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,44 +46,49 @@ class HostileInputTest {
     URL base;
 
     private final Random random = new Random(SEED);
-    private final RestAssuredConfig config = RestAssuredConfig.config()
-            .encoderConfig(EncoderConfig.encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false))
-            .httpClient(HttpClientConfig.httpClientConfig().setParam("http.socket.timeout", 10_000));
 
     @Test
-    void generatedBodiesContentTypesAndTokensNeverCauseA5xx() {
+    void generatedBodiesContentTypesAndTokensNeverCauseA5xx() throws Exception {
         String validToken = Api.login(Api.register()).accessToken();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
         List<String> failures = new ArrayList<>();
         int cases = 0;
         for (int i = 0; i < 1500; i++) {
             String[] endpoint = ENDPOINTS[random.nextInt(ENDPOINTS.length)];
-            RequestSpecification request = given().config(config).urlEncodingEnabled(false);
-            if (random.nextInt(3) > 0) {
-                request.header("Content-Type", CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)]);
-            }
-            if (random.nextBoolean()) {
-                request.header("Authorization", hostileAuthorization(validToken));
-            }
-            if (random.nextInt(4) > 0 && !endpoint[0].equals("GET")) {
-                request.body(hostileBody());
-            }
-            Response response;
+            HttpRequest.Builder request = HttpRequest.newBuilder(base.toURI().resolve(endpoint[1]))
+                    .timeout(Duration.ofSeconds(10));
             try {
-                response = request.request(endpoint[0], endpoint[1]);
-            } catch (RuntimeException e) {
-                failures.add(endpoint[1] + ": " + e);
+                if (random.nextInt(3) > 0) {
+                    request.header("Content-Type", CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)]);
+                }
+                if (random.nextBoolean()) {
+                    request.header("Authorization", hostileAuthorization(validToken));
+                }
+            } catch (IllegalArgumentException notSendable) {
+                continue; // the client refuses such a header; the raw-socket test sends those
+            }
+            byte[] body = random.nextInt(4) > 0 && !endpoint[0].equals("GET") ? hostileBody() : new byte[0];
+            request.method(endpoint[0], body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+            HttpResponse<String> response;
+            try {
+                response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.http.HttpTimeoutException hang) {
+                failures.add(endpoint[0] + " " + endpoint[1] + ": no answer within 10 s");
                 continue;
             }
             cases++;
             int status = response.statusCode();
-            String type = String.valueOf(response.contentType());
-            boolean ok = status == 200 || status == 204 || (status >= 400 && status < 500
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            boolean ok = status == 200 || status == 201 || status == 204 || (status >= 400 && status < 500
                     && (type.startsWith("application/problem+json") || status == 413 || status == 431));
-            if (!ok || (status >= 400 && status < 500 && !response.asString().isEmpty() && response.asString().contains("Exception"))) {
+            if (!ok || response.body().contains("Exception")) {
                 failures.add(endpoint[0] + " " + endpoint[1] + " -> " + status + " " + type + " "
-                        + response.asString().substring(0, Math.min(200, response.asString().length())));
+                        + response.body().substring(0, Math.min(200, response.body().length())));
             }
         }
+        assertTrue(cases > 1000, "only " + cases + " cases ran");
         assertTrue(failures.isEmpty(), failures.size() + " of " + cases + " cases failed, first: "
                 + failures.subList(0, Math.min(5, failures.size())));
     }
@@ -115,7 +118,7 @@ class HostileInputTest {
         List<String> failures = new ArrayList<>();
         for (byte[] request : requests) {
             String status = exchange(request);
-            if (status != null && !status.matches("HTTP/1\\.[01] 4\\d\\d.*")) {
+            if (status != null && !status.matches("HTTP/\\d\\.\\d 4\\d\\d.*")) {
                 failures.add(status + " for " + new String(request, 0, Math.min(60, request.length), StandardCharsets.ISO_8859_1));
             }
         }

@@ -71,7 +71,7 @@ class ProblemResponsesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{bad", "[1,2]", "\"a string\"", "42", "null", "{\"email\":\"a@b.c\",", "\u0000\u0001"})
+    @ValueSource(strings = {"{bad", "[1,2]", "{\"email\":\"a@b.c\",\"email\":\"d@e.f\",\"password\":\"long enough pw\"}", "\"a string\"", "42", "null", "{\"email\":\"a@b.c\",", "\u0000\u0001"})
     void aBodyThatIsNotAJsonObjectIsMalformed(String body) {
         isProblem(post("/api/auth/login", body), 400, "malformed_request");
         isProblem(post("/api/auth/register", body), 400, "malformed_request");
