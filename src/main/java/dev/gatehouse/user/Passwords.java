@@ -37,14 +37,23 @@ public class Passwords {
 
     Passwords(int memoryKib, int iterations, int parallelism) {
         this.current = new Params(memoryKib, iterations, parallelism);
-        this.dummyHash = hash("gatehouse-dummy-password-for-timing");
+        // Random salt and random "hash": verifying against it costs one full Argon2id run and always
+        // fails, and building it costs nothing at start (a real hash on a cold JVM takes seconds).
+        byte[] salt = new byte[SALT_BYTES];
+        byte[] hash = new byte[HASH_BYTES];
+        random.nextBytes(salt);
+        random.nextBytes(hash);
+        this.dummyHash = phc(current, salt, hash);
     }
 
     public String hash(String password) {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        byte[] hash = argon2(password, salt, current, HASH_BYTES);
-        return "$argon2id$v=19$m=" + current.memoryKib + ",t=" + current.iterations + ",p=" + current.parallelism
+        return phc(current, salt, argon2(password, salt, current, HASH_BYTES));
+    }
+
+    private static String phc(Params params, byte[] salt, byte[] hash) {
+        return "$argon2id$v=19$m=" + params.memoryKib + ",t=" + params.iterations + ",p=" + params.parallelism
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
 
