@@ -1,6 +1,7 @@
 package dev.gatehouse.admin;
 
 import dev.gatehouse.auth.BearerTokenGuard;
+import dev.gatehouse.common.Ids;
 import dev.gatehouse.event.SecurityEventView;
 import dev.gatehouse.event.SecurityEvents;
 import dev.gatehouse.problem.Problem;
@@ -122,14 +123,11 @@ public class AdminResource {
     }
 
     private static UUID userId(String id) {
-        try {
-            if (id != null && id.length() == 36) {
-                return UUID.fromString(id);
-            }
-        } catch (IllegalArgumentException malformed) {
-            // same answer as an unknown id
+        UUID userId = Ids.parse(id);
+        if (userId == null) {
+            throw notFound(); // same answer as an unknown id
         }
-        throw notFound();
+        return userId;
     }
 
     private static ProblemException notFound() {

@@ -1,8 +1,10 @@
 package dev.gatehouse.problem;
 
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.gatehouse.common.Causes;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -125,11 +127,11 @@ public class ProblemMappers {
             LOG.warnf("Database unavailable: %s", e.getClass().getSimpleName());
             return respond(Problem.of(ProblemCode.SERVICE_UNAVAILABLE, "The service is temporarily unavailable; retry shortly."));
         }
-        if (e instanceof JsonMappingException || hasCause(e, JsonProcessingException.class)) {
+        if (e instanceof JsonMappingException || Causes.hasCause(e, JsonProcessingException.class)) {
             return respond(Problem.of(ProblemCode.MALFORMED_REQUEST, "The body is not valid JSON."));
         }
-        if (hasCause(e, java.nio.channels.ClosedChannelException.class)
-                || hasCause(e, io.vertx.core.http.HttpClosedException.class)) {
+        if (Causes.hasCause(e, java.nio.channels.ClosedChannelException.class)
+                || Causes.hasCause(e, io.vertx.core.http.HttpClosedException.class)) {
             // the client went away while sending its body: nobody is left to read an answer
             return respond(Problem.of(ProblemCode.MALFORMED_REQUEST, "The request body was cut off."));
         }
@@ -173,15 +175,6 @@ public class ProblemMappers {
                         || message.contains("attempting to connect")) {
                     return true;
                 }
-            }
-        }
-        return false;
-    }
-
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
             }
         }
         return false;

@@ -1,6 +1,7 @@
 package dev.gatehouse.session;
 
 import dev.gatehouse.auth.BearerTokenGuard;
+import dev.gatehouse.common.Ids;
 import dev.gatehouse.problem.ProblemCode;
 import dev.gatehouse.problem.ProblemException;
 import io.quarkus.security.Authenticated;
@@ -40,17 +41,9 @@ public class SessionResource {
     @Path("/{id}")
     public void revoke(@PathParam("id") String id) {
         SessionState caller = BearerTokenGuard.caller(identity);
-        UUID sessionId = parse(id);
+        UUID sessionId = Ids.parse(id);
         if (sessionId == null || !sessions.revokeOwn(caller.userId(), sessionId)) {
             throw new ProblemException(ProblemCode.NOT_FOUND, "No such session.");
-        }
-    }
-
-    static UUID parse(String id) {
-        try {
-            return id != null && id.length() == 36 ? UUID.fromString(id) : null;
-        } catch (IllegalArgumentException e) {
-            return null;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.user;
 
+import dev.gatehouse.common.Causes;
 import dev.gatehouse.common.SecureIds;
 import dev.gatehouse.problem.ProblemCode;
 import dev.gatehouse.problem.ProblemException;
@@ -51,7 +52,7 @@ public class Accounts {
             });
         } catch (RuntimeException e) {
             // Two registrations of one email at once: the unique index decides, the loser gets 409.
-            if (hasCause(e, ConstraintViolationException.class)) {
+            if (Causes.hasCause(e, ConstraintViolationException.class)) {
                 throw emailTaken();
             }
             throw e;
@@ -60,14 +61,5 @@ public class Accounts {
 
     private static ProblemException emailTaken() {
         return new ProblemException(ProblemCode.EMAIL_TAKEN, "An account with this email already exists.");
-    }
-
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -2,23 +2,18 @@ package dev.gatehouse.packaged;
 
 import dev.gatehouse.support.Cluster;
 import dev.gatehouse.support.PackagedApp;
+import dev.gatehouse.support.Parallel;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,7 +47,7 @@ class MultiInstanceIT {
     void sixteenParallelRefreshesSplitOverBothInstancesAllGetTheSameSuccessor() throws Exception {
         Map<String, String> login = signUpAndLogin(a);
         String token = login.get("refreshToken");
-        List<Response> responses = inParallel(16, i -> refresh(i % 2 == 0 ? a : b, token));
+        List<Response> responses = Parallel.run(16, i -> refresh(i % 2 == 0 ? a : b, token));
         Set<String> successors = new HashSet<>();
         for (Response response : responses) {
             assertEquals(200, response.statusCode(), response.asString());
@@ -155,33 +150,5 @@ class MultiInstanceIT {
 
     static void me(PackagedApp instance, String accessToken, int status) {
         given().baseUri(instance.baseUri()).auth().oauth2(accessToken).get("/api/users/me").then().statusCode(status);
-    }
-
-    interface Indexed<T> {
-        T call(int index) throws Exception;
-    }
-
-    static <T> List<T> inParallel(int n, Indexed<T> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                Callable<T> task = () -> {
-                    start.await();
-                    return call.call(index);
-                };
-                futures.add(pool.submit(task));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get());
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

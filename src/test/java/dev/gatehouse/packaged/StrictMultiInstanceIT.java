@@ -1,6 +1,7 @@
 package dev.gatehouse.packaged;
 
 import dev.gatehouse.support.Cluster;
+import dev.gatehouse.support.Parallel;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ class StrictMultiInstanceIT {
     void ofSixteenParallelRefreshesOverTwoInstancesExactlyOneWins() throws Exception {
         try (Cluster cluster = Cluster.start(2, Map.of("GATEHOUSE_REFRESH_TOKEN_REUSE_GRACE", "PT0S"))) {
             String token = MultiInstanceIT.signUpAndLogin(cluster.instance(0)).get("refreshToken");
-            List<Response> responses = MultiInstanceIT.inParallel(16,
+            List<Response> responses = Parallel.run(16,
                     i -> MultiInstanceIT.refresh(cluster.instance(i % 2), token));
             assertEquals(1, responses.stream().filter(r -> r.statusCode() == 200).count(), "exactly one winner");
             assertEquals(15, responses.stream().filter(r -> r.statusCode() == 401).count(), "the rest 401, none 5xx");

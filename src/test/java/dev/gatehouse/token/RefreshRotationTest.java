@@ -3,6 +3,7 @@ package dev.gatehouse.token;
 import dev.gatehouse.support.Api;
 import dev.gatehouse.support.Api.Tokens;
 import dev.gatehouse.support.Db;
+import dev.gatehouse.support.Parallel;
 import dev.gatehouse.support.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -11,16 +12,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static dev.gatehouse.support.Api.login;
 import static dev.gatehouse.support.Api.me;
@@ -184,7 +179,7 @@ class RefreshRotationTest {
     @Test
     void sixteenParallelRefreshesOfOneTokenAllGetTheSameSuccessor() throws Exception {
         Tokens first = login(register());
-        List<Response> responses = inParallel(16, () -> refreshResponse(first.refreshToken()));
+        List<Response> responses = Parallel.run(16, i -> refreshResponse(first.refreshToken()));
         Set<String> successors = new HashSet<>();
         for (Response response : responses) {
             assertEquals(200, response.statusCode(), response.asString());
@@ -213,28 +208,5 @@ class RefreshRotationTest {
                     .post("/api/auth/logout").then().statusCode(204);
         }
         assertEquals("logout", db.single("select revoke_reason from sessions where id = ?", UUID.fromString(tokens.sessionId())));
-    }
-
-    static <T> List<T> inParallel(int n, Callable<T> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return call.call();
-                }));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get());
-            }
-            assertTrue(results.size() == n);
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

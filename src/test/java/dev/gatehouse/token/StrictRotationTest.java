@@ -2,6 +2,7 @@ package dev.gatehouse.token;
 
 import dev.gatehouse.support.Api.Tokens;
 import dev.gatehouse.support.Db;
+import dev.gatehouse.support.Parallel;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -48,7 +49,7 @@ class StrictRotationTest {
     @Test
     void ofSixteenParallelRefreshesExactlyOneWinsAndNoneFails() throws Exception {
         Tokens first = login(register());
-        List<Response> responses = RefreshRotationTest.inParallel(16, () -> refreshResponse(first.refreshToken()));
+        List<Response> responses = Parallel.run(16, i -> refreshResponse(first.refreshToken()));
         long ok = responses.stream().filter(r -> r.statusCode() == 200).count();
         long refused = responses.stream().filter(r -> r.statusCode() == 401).count();
         assertEquals(1, ok, "exactly one winner");
