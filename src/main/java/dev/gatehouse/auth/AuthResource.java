@@ -2,6 +2,7 @@ package dev.gatehouse.auth;
 
 import dev.gatehouse.abuse.ClientAddress;
 import dev.gatehouse.abuse.RateLimits;
+import dev.gatehouse.ops.AuthMetrics;
 import dev.gatehouse.problem.Problem;
 import dev.gatehouse.problem.ProblemCode;
 import dev.gatehouse.problem.ProblemException;
@@ -43,11 +44,13 @@ public class AuthResource {
     private final AccountSecurity accountSecurity;
     private final RateLimits rateLimits;
     private final ClientAddress clientAddress;
+    private final AuthMetrics metrics;
     private final SecurityIdentity identity;
 
     AuthResource(Accounts accounts, SignIn signIn, RefreshTokens refreshTokens, AccessTokens accessTokens,
                  AccountSecurity accountSecurity, RateLimits rateLimits, ClientAddress clientAddress,
-                 SecurityIdentity identity) {
+                 AuthMetrics metrics, SecurityIdentity identity) {
+        this.metrics = metrics;
         this.accounts = accounts;
         this.signIn = signIn;
         this.refreshTokens = refreshTokens;
@@ -70,25 +73,46 @@ public class AuthResource {
     @POST
     @Path("/login")
     public Response login(@Valid LoginRequest request, @Context HttpServerRequest http) {
-        String clientIp = clientAddress.of(http);
-        rateLimits.check(RateLimits.Endpoint.LOGIN, clientIp);
         requireBody(request);
+        String clientIp = clientAddress.of(http);
         String userAgent = http.getHeader("User-Agent");
         if (userAgent != null && userAgent.length() > MAX_USER_AGENT) {
             userAgent = userAgent.substring(0, MAX_USER_AGENT);
         }
         SessionStore.Origin origin = new SessionStore.Origin(request.deviceName(), userAgent, clientIp);
-        return tokenResponse(signIn.login(request, origin));
+        RefreshTokens.Issued issued;
+        try {
+            rateLimits.check(RateLimits.Endpoint.LOGIN, clientIp);
+            issued = signIn.login(request, origin);
+        } catch (ProblemException e) {
+            metrics.login(e.code().code());
+            throw e;
+        }
+        metrics.login("success");
+        return tokenResponse(issued);
     }
 
     @POST
     @Path("/refresh")
     public Response refresh(@Valid RefreshRequest request, @Context HttpServerRequest http) {
         String clientIp = clientAddress.of(http);
-        rateLimits.check(RateLimits.Endpoint.REFRESH, clientIp);
-        RefreshTokens.Outcome outcome = refreshTokens.rotate(requireToken(request), clientIp);
+        String token = requireToken(request);
+        try {
+            rateLimits.check(RateLimits.Endpoint.REFRESH, clientIp);
+        } catch (ProblemException e) {
+            metrics.refresh(e.code().code());
+            throw e;
+        }
+        RefreshTokens.Outcome outcome = refreshTokens.rotate(token, clientIp);
         if (outcome instanceof RefreshTokens.Success success) {
+            metrics.refresh(success.retried() ? "retried" : "rotated");
             return tokenResponse(success.issued());
+        }
+        if (outcome == RefreshTokens.Refused.REPLAYED) {
+            metrics.refresh("replayed");
+            metrics.replayDetected();
+        } else {
+            metrics.refresh("invalid");
         }
         // SPEC §4: the same answer for unknown, expired, revoked and replayed tokens.
         throw new ProblemException(ProblemCode.INVALID_REFRESH_TOKEN, "The refresh token is not valid.");

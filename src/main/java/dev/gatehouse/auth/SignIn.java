@@ -1,6 +1,7 @@
 package dev.gatehouse.auth;
 
 import dev.gatehouse.abuse.LoginLockout;
+import dev.gatehouse.ops.AuthMetrics;
 import dev.gatehouse.problem.ProblemCode;
 import dev.gatehouse.problem.ProblemException;
 import dev.gatehouse.session.SessionStore;
@@ -18,7 +19,10 @@ public class SignIn {
     private final Passwords passwords;
     private final RefreshTokens refreshTokens;
     private final LoginLockout lockout;
-    SignIn(Passwords passwords, RefreshTokens refreshTokens, LoginLockout lockout) {
+    private final AuthMetrics metrics;
+
+    SignIn(Passwords passwords, RefreshTokens refreshTokens, LoginLockout lockout, AuthMetrics metrics) {
+        this.metrics = metrics;
         this.passwords = passwords;
         this.lockout = lockout;
         this.refreshTokens = refreshTokens;
@@ -48,7 +52,9 @@ public class SignIn {
 
     /** Counts the failure against the account (known or not, alike) and answers 401. */
     private ProblemException failure(String email) {
-        lockout.recordFailure(email);
+        if (lockout.recordFailure(email)) {
+            metrics.lockout();
+        }
         return new ProblemException(ProblemCode.INVALID_CREDENTIALS, "The email or password is wrong.");
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.session;
 
+import dev.gatehouse.ops.AuthMetrics;
 import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Status;
@@ -25,24 +26,27 @@ public class Revocations {
     private final AgroalDataSource dataSource;
     private final TransactionSynchronizationRegistry transactions;
     private final SessionStates states;
+    private final AuthMetrics metrics;
 
-    Revocations(AgroalDataSource dataSource, TransactionSynchronizationRegistry transactions, SessionStates states) {
+    Revocations(AgroalDataSource dataSource, TransactionSynchronizationRegistry transactions, SessionStates states,
+                AuthMetrics metrics) {
         this.dataSource = dataSource;
         this.transactions = transactions;
         this.states = states;
+        this.metrics = metrics;
     }
 
-    /** A session was revoked. */
-    public void sessionRevoked(UUID sessionId) {
-        publish("s:" + sessionId);
+    /** A session was revoked; {@code reason} is counted in the metrics once the change commits. */
+    public void sessionRevoked(UUID sessionId, String reason) {
+        publish("s:" + sessionId, reason);
     }
 
     /** A user's stamp, status or roles changed: every cached session of that user is stale. */
     public void userChanged(UUID userId) {
-        publish("u:" + userId);
+        publish("u:" + userId, null);
     }
 
-    private void publish(String message) {
+    private void publish(String message, String revocationReason) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement notify = connection.prepareStatement("select pg_notify(?, ?)")) {
             notify.setString(1, RevocationListener.CHANNEL);
@@ -60,6 +64,9 @@ public class Revocations {
             public void afterCompletion(int status) {
                 if (status == Status.STATUS_COMMITTED) {
                     apply(message, states);
+                    if (revocationReason != null) {
+                        metrics.revocation(revocationReason);
+                    }
                 }
             }
         });

@@ -25,7 +25,7 @@ public class SessionRevocation {
     /** Every live session of the user except {@code keep} (null keeps none). Returns how many were revoked. */
     public int revokeAll(UUID userId, UUID keep, Instant now, String reason) throws SQLException {
         List<UUID> revoked = sessions.revokeAll(userId, keep, now, reason);
-        revoked.forEach(revocations::sessionRevoked);
+        revoked.forEach(id -> revocations.sessionRevoked(id, reason));
         return revoked.size();
     }
 
@@ -34,7 +34,7 @@ public class SessionRevocation {
             throws SQLException {
         SessionStore.OwnedRevocation result = sessions.revokeOwned(userId, sessionId, now, reason);
         if (result == SessionStore.OwnedRevocation.REVOKED) {
-            revocations.sessionRevoked(sessionId);
+            revocations.sessionRevoked(sessionId, reason);
         }
         return result;
     }

@@ -47,7 +47,8 @@ public class RefreshTokens {
     public sealed interface Outcome permits Success, Refused {
     }
 
-    public record Success(Issued issued) implements Outcome {
+    /** {@code retried}: the same successor handed again inside the reuse window (SPEC §4.3). */
+    public record Success(Issued issued, boolean retried) implements Outcome {
     }
 
     public enum Refused implements Outcome {
@@ -104,7 +105,7 @@ public class RefreshTokens {
             tokens.insert(sessionId, hash, now, expiresAt);
             // SPEC §1: beyond max-per-user active sessions, the least recently used one goes.
             for (UUID revoked : sessions.revokeBeyond(userId, config.session().maxPerUser(), now, REASON_SESSION_LIMIT)) {
-                revocations.sessionRevoked(revoked);
+                revocations.sessionRevoked(revoked, REASON_SESSION_LIMIT);
             }
             return new Issued(new AccessTokens.Subject(userId, user.email(), user.roles(), sessionId, user.stamp()),
                     token, now, expiresAt);
@@ -131,7 +132,7 @@ public class RefreshTokens {
             tokens.insert(active.sessionId(), RefreshTokenCodec.hash(successor), now, expiresAt);
             sessions.touch(active.sessionId(), now, expiresAt);
             tokens.pruneHistory(active.sessionId(), config.refreshToken().history());
-            return new Success(new Issued(subject(active), successor, now, expiresAt));
+            return new Success(new Issued(subject(active), successor, now, expiresAt), false);
         }
 
         // Step 1: unknown, expired, session revoked or ended, user suspended -> 401, nothing more.
@@ -150,12 +151,12 @@ public class RefreshTokens {
         // With the window at 0 (strict mode) every reuse is a replay, whatever the clocks say (SPEC §4).
         boolean insideWindow = !grace.isZero() && !grace.isNegative() && now.isBefore(row.rotatedAt().plus(grace));
         if (insideWindow && next != null && next.rotatedAt() == null && next.expiresAt().isAfter(now)) {
-            return new Success(new Issued(subject(row), successor, now, next.expiresAt()));
+            return new Success(new Issued(subject(row), successor, now, next.expiresAt()), true);
         }
 
         // Step 4: anything else on a live session is a replay: the whole family goes.
         if (sessions.revoke(row.sessionId(), now, REASON_REPLAY)) {
-            revocations.sessionRevoked(row.sessionId());
+            revocations.sessionRevoked(row.sessionId(), REASON_REPLAY);
             Map<String, Object> details = new HashMap<>();
             details.put("rotatedAt", row.rotatedAt().toString());
             details.put("successorUsed", next != null && next.rotatedAt() != null);
@@ -175,7 +176,7 @@ public class RefreshTokens {
             try {
                 TokenRow row = tokens.find(hash);
                 if (row != null && sessions.revoke(row.sessionId(), clock.instant(), REASON_LOGOUT)) {
-                    revocations.sessionRevoked(row.sessionId());
+                    revocations.sessionRevoked(row.sessionId(), REASON_LOGOUT);
                 }
             } catch (SQLException e) {
                 throw new IllegalStateException("logout failed", e);

@@ -1,0 +1,79 @@
+package dev.gatehouse.ops;
+
+import dev.gatehouse.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** SPEC §8 metric names, moving counters, and no secret or user id in any label. */
+@QuarkusTest
+class MetricsTest {
+
+    private static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    /** Sum of every sample of a metric whose labels contain {@code labelPart} ("" for any). */
+    private static double value(String text, String name, String labelPart) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
+        double sum = 0;
+        while (m.find()) {
+            String labels = m.group(1) == null ? "" : m.group(1);
+            if (labels.contains(labelPart)) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+
+    @Test
+    void theSpecMetricsExistAndMove() {
+        String before = metrics();
+        Api.Account account = Api.register();
+        Api.Tokens first = Api.login(account);
+        Api.loginResponse(account.email(), "wrong password!").then().statusCode(401);
+        Api.Tokens second = Api.refresh(first.refreshToken());
+        Api.refresh(first.refreshToken()); // a retry inside the window
+        Api.refresh(second.refreshToken());
+        Api.refreshResponse(first.refreshToken()).then().statusCode(401); // replay: revokes the session
+        Api.Tokens other = Api.login(account);
+        given().contentType("application/json").body(Map.of("refreshToken", other.refreshToken()))
+                .post("/api/auth/logout").then().statusCode(204);
+        Api.Account locked = Api.register();
+        for (int i = 0; i < 5; i++) {
+            Api.loginResponse(locked.email(), "wrong password!").then().statusCode(401);
+        }
+        String after = metrics();
+
+        assertMoved(before, after, "gatehouse_logins_total", "outcome=\"success\"", 2);
+        assertMoved(before, after, "gatehouse_logins_total", "outcome=\"invalid_credentials\"", 6);
+        assertMoved(before, after, "gatehouse_refreshes_total", "outcome=\"rotated\"", 2);
+        assertMoved(before, after, "gatehouse_refreshes_total", "outcome=\"retried\"", 1);
+        assertMoved(before, after, "gatehouse_refreshes_total", "outcome=\"replayed\"", 1);
+        assertMoved(before, after, "gatehouse_replays_detected_total", "", 1);
+        assertMoved(before, after, "gatehouse_revocations_total", "reason=\"replay_detected\"", 1);
+        assertMoved(before, after, "gatehouse_revocations_total", "reason=\"logout\"", 1);
+        assertMoved(before, after, "gatehouse_lockouts_total", "", 1);
+        assertMoved(before, after, "http_server_requests_seconds_count", "uri=\"/api/auth/refresh\"", 4);
+        assertMoved(before, after, "http_server_requests_seconds_count", "uri=\"/api/auth/login\"", 8);
+        assertTrue(after.contains("http_server_requests_seconds_bucket") || after.contains("http_server_requests_seconds_max"),
+                "token endpoint latency is recorded");
+
+        for (String secret : new String[]{account.email(), account.id(), first.refreshToken(), first.accessToken(),
+                first.sessionId(), account.password()}) {
+            assertFalse(after.contains(secret), "a secret or user id in the metrics");
+        }
+    }
+
+    private static void assertMoved(String before, String after, String name, String labels, double atLeast) {
+        double delta = value(after, name, labels) - value(before, name, labels);
+        assertTrue(delta >= atLeast, name + labels + " moved by " + delta + ", expected at least " + atLeast);
+    }
+}
