@@ -1,5 +1,6 @@
 package dev.gatehouse.admin;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.gatehouse.user.User;
 
 import java.time.Instant;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** A user as admins see it (SPEC §3). */
+@RegisterForReflection // serialized from a Response entity or by hand: native needs it registered
 public record AdminUserView(UUID id, String email, String displayName, List<String> roles, String status,
                             Instant createdAt) {
 

@@ -1,15 +1,18 @@
 package dev.gatehouse.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.util.List;
 
 /** An RFC 9457 problem body with Gatehouse's {@code code} extension (SPEC §3). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection // serialized from a Response entity or by hand: native needs it registered
 public record Problem(String type, String title, int status, String detail, String code, List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
+    @RegisterForReflection
     public record FieldError(String field, String message) {
     }
 

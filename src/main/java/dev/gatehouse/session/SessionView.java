@@ -1,5 +1,7 @@
 package dev.gatehouse.session;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import java.time.Instant;
 import java.util.UUID;
 
@@ -7,6 +9,7 @@ import java.util.UUID;
  * One active session as the sessions endpoints show it (SPEC §3). {@code expiresAt} is when it ends
  * unless refreshed again: its newest token's expiry, capped by the absolute end.
  */
+@RegisterForReflection // serialized from a Response entity or by hand: native needs it registered
 public record SessionView(UUID id, String deviceName, String userAgent, String ipAddress, Instant createdAt,
                           Instant lastUsedAt, Instant expiresAt, boolean current) {
 }

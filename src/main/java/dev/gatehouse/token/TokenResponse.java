@@ -1,6 +1,7 @@
 package dev.gatehouse.token;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.util.UUID;
 
@@ -9,6 +10,7 @@ import java.util.UUID;
  * the token travels only in the cookie.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection // serialized from a Response entity or by hand: native needs it registered
 public record TokenResponse(String accessToken, String tokenType, long expiresIn, String refreshToken,
                             long refreshExpiresIn, UUID sessionId) {
 }

@@ -1,9 +1,12 @@
 package dev.gatehouse.user;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import java.util.List;
 import java.util.UUID;
 
 /** The public shape of a user: {@code {id,email,displayName,roles}} (SPEC §3). */
+@RegisterForReflection // serialized from a Response entity or by hand: native needs it registered
 public record UserView(UUID id, String email, String displayName, List<String> roles) {
 
     public static UserView of(User user) {
