@@ -45,6 +45,8 @@ import java.util.Set;
 public class SigningKeys {
 
     static final String PROPERTY = "gatehouse.jwt.signing-key-files";
+    /** RFC 7468 label of an unencrypted PKCS#8 private key. */
+    private static final String PKCS8_PEM_LABEL = "PRIVATE KEY";
     private static final Logger LOG = Logger.getLogger(SigningKeys.class);
 
     private final List<SigningKey> keys;
@@ -110,8 +112,8 @@ public class SigningKeys {
     }
 
     private static byte[] decodePkcs8Pem(String pem, Path file) {
-        String begin = "-----BEGIN PRIVATE KEY-----";
-        String end = "-----END PRIVATE KEY-----";
+        String begin = "-----BEGIN " + PKCS8_PEM_LABEL + "-----";
+        String end = "-----END " + PKCS8_PEM_LABEL + "-----";
         int from = pem.indexOf(begin);
         int to = pem.indexOf(end);
         if (from < 0 || to < from) {
