@@ -18,8 +18,15 @@ import dev.gatehouse.user.UserView;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.HttpServerRequest;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Valid;
+import jakarta.validation.Validator;
+import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -28,6 +35,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.util.List;
+import java.util.Set;
 
 /** Register, login, refresh, logout, logout-all, password change (SPEC §3). Thin: validate, call one service, map the result. */
 @Path("/api/auth")
@@ -45,11 +53,18 @@ public class AuthResource {
     private final RateLimits rateLimits;
     private final ClientAddress clientAddress;
     private final AuthMetrics metrics;
+    private final WebMode webMode;
+    private final ObjectMapper json;
+    private final Validator validator;
     private final SecurityIdentity identity;
 
     AuthResource(Accounts accounts, SignIn signIn, RefreshTokens refreshTokens, AccessTokens accessTokens,
                  AccountSecurity accountSecurity, RateLimits rateLimits, ClientAddress clientAddress,
-                 AuthMetrics metrics, SecurityIdentity identity) {
+                 AuthMetrics metrics, WebMode webMode, ObjectMapper json, Validator validator,
+                 SecurityIdentity identity) {
+        this.json = json;
+        this.validator = validator;
+        this.webMode = webMode;
         this.metrics = metrics;
         this.accounts = accounts;
         this.signIn = signIn;
@@ -72,7 +87,8 @@ public class AuthResource {
 
     @POST
     @Path("/login")
-    public Response login(@Valid LoginRequest request, @Context HttpServerRequest http) {
+    public Response login(@Valid LoginRequest request, @Context HttpServerRequest http,
+                          @HeaderParam(WebMode.CLIENT_HEADER) String client) {
         requireBody(request);
         String clientIp = clientAddress.of(http);
         String userAgent = http.getHeader("User-Agent");
@@ -89,14 +105,17 @@ public class AuthResource {
             throw e;
         }
         metrics.login("success");
-        return tokenResponse(issued);
+        return tokenResponse(issued, WebMode.requested(client));
     }
 
     @POST
     @Path("/refresh")
-    public Response refresh(@Valid RefreshRequest request, @Context HttpServerRequest http) {
+    @Consumes(MediaType.WILDCARD) // cookie mode may send no body at all, with any Content-Type
+    public Response refresh(byte[] body, @HeaderParam("Content-Type") String contentType, @Context HttpServerRequest http,
+                            @HeaderParam(WebMode.CLIENT_HEADER) String client, @HeaderParam("Origin") String origin,
+                            @CookieParam(WebMode.COOKIE) String cookie) {
         String clientIp = clientAddress.of(http);
-        String token = requireToken(request);
+        String token = refreshToken(optionalBody(body, contentType), cookie, client, origin);
         try {
             rateLimits.check(RateLimits.Endpoint.REFRESH, clientIp);
         } catch (ProblemException e) {
@@ -106,7 +125,7 @@ public class AuthResource {
         RefreshTokens.Outcome outcome = refreshTokens.rotate(token, clientIp);
         if (outcome instanceof RefreshTokens.Success success) {
             metrics.refresh(success.retried() ? "retried" : "rotated");
-            return tokenResponse(success.issued());
+            return tokenResponse(success.issued(), WebMode.requested(client));
         }
         if (outcome == RefreshTokens.Refused.REPLAYED) {
             metrics.refresh("replayed");
@@ -120,9 +139,13 @@ public class AuthResource {
 
     @POST
     @Path("/logout")
-    public Response logout(@Valid RefreshRequest request) {
-        refreshTokens.logout(requireToken(request));
-        return Response.noContent().build();
+    @Consumes(MediaType.WILDCARD) // cookie mode may send no body at all, with any Content-Type
+    public Response logout(byte[] body, @HeaderParam("Content-Type") String contentType,
+                           @HeaderParam(WebMode.CLIENT_HEADER) String client,
+                           @HeaderParam("Origin") String origin, @CookieParam(WebMode.COOKIE) String cookie) {
+        refreshTokens.logout(refreshToken(optionalBody(body, contentType), cookie, client, origin));
+        // SPEC §5: logout clears the cookie, whichever way the token came
+        return Response.noContent().cookie(webMode.clearedCookie()).build();
     }
 
     /** SPEC §3: every session of the caller, and every access token through the stamp. */
@@ -146,12 +169,64 @@ public class AuthResource {
         return Response.noContent().build();
     }
 
-    private Response tokenResponse(RefreshTokens.Issued issued) {
+    /** In cookie mode the refresh token goes only into the cookie, never into the body (SPEC §5). */
+    private Response tokenResponse(RefreshTokens.Issued issued, boolean web) {
         AccessTokens.Issued access = accessTokens.issue(issued.subject());
-        TokenResponse body = new TokenResponse(access.token(), "Bearer", access.expiresIn(), issued.refreshToken(),
-                issued.refreshExpiresIn(), issued.subject().sessionId());
+        TokenResponse body = new TokenResponse(access.token(), "Bearer", access.expiresIn(),
+                web ? null : issued.refreshToken(), issued.refreshExpiresIn(), issued.subject().sessionId());
         // RFC 6749 §5.1: token responses must not be cached.
-        return Response.ok(body).header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
+        Response.ResponseBuilder response = Response.ok(body).header("Cache-Control", "no-store").header("Pragma", "no-cache");
+        if (web) {
+            response.cookie(webMode.refreshCookie(issued.refreshToken(), issued.refreshExpiresIn()));
+        }
+        return response.build();
+    }
+
+    /**
+     * The optional JSON body of refresh and logout: none at all is fine (the cookie may carry the
+     * token); a body must be JSON and is read and validated like every other one.
+     */
+    private RefreshRequest optionalBody(byte[] body, String contentType) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        if (contentType != null && !MediaType.valueOf(contentType).isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+            throw new NotSupportedException();
+        }
+        RefreshRequest request;
+        try {
+            request = json.readValue(body, RefreshRequest.class);
+        } catch (java.io.IOException e) {
+            throw new JsonBodyException(e);
+        }
+        if (request == null) {
+            throw new ProblemException(ProblemCode.MALFORMED_REQUEST, "The body must be a JSON object.");
+        }
+        Set<ConstraintViolation<RefreshRequest>> violations = validator.validate(request);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
+        return request;
+    }
+
+    /** Carries a Jackson failure to the problem mappers unchanged (they map its type). */
+    public static final class JsonBodyException extends RuntimeException {
+        JsonBodyException(java.io.IOException cause) {
+            super(cause);
+        }
+    }
+
+    /** SPEC §5: a token in the body wins; otherwise the cookie, which must pass the CSRF defence. */
+    private String refreshToken(RefreshRequest request, String cookie, String client, String origin) {
+        String bodyToken = request == null ? null : request.refreshToken();
+        if (bodyToken != null && !bodyToken.isBlank()) {
+            return bodyToken;
+        }
+        if (cookie != null && !cookie.isBlank()) {
+            webMode.checkCookieRequest(client, origin);
+            return cookie;
+        }
+        return requireToken(request);
     }
 
     private static void requireBody(Object request) {

@@ -36,6 +36,8 @@ public interface GatehouseConfig {
 
     Purge purge();
 
+    Cookie cookie();
+
     BootstrapAdmin bootstrapAdmin();
 
     DevDb devDb();
@@ -159,6 +161,16 @@ public interface GatehouseConfig {
         @WithDefault("500")
         @Min(1)
         int batchSize();
+    }
+
+    /** SPEC §5 web (cookie) mode. */
+    interface Cookie {
+        /** Origins allowed to use the refresh cookie (and answered by CORS). Empty: none. */
+        Optional<List<String>> allowedOrigins();
+
+        /** false drops {@code Secure}: for local plain-HTTP development only (warned at start). */
+        @WithDefault("true")
+        boolean secure();
     }
 
     interface Http {

@@ -67,6 +67,15 @@ public class ProblemMappers {
         return respond(Problem.validation(List.of(new Problem.FieldError(field, "has the wrong type"))));
     }
 
+    /** A body read by hand (refresh, logout): map the Jackson failure as if the REST layer had read it. */
+    @ServerExceptionMapper
+    public Response handReadBody(dev.gatehouse.auth.AuthResource.JsonBodyException e) {
+        if (e.getCause() instanceof MismatchedInputException mismatch) {
+            return mismatchedInput(mismatch);
+        }
+        return respond(Problem.of(ProblemCode.MALFORMED_REQUEST, "The body is not valid JSON."));
+    }
+
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
         return respond(Problem.of(ProblemCode.MALFORMED_REQUEST, "The body is not valid JSON."));
@@ -134,6 +143,10 @@ public class ProblemMappers {
                 || Causes.hasCause(e, io.vertx.core.http.HttpClosedException.class)) {
             // the client went away while sending its body: nobody is left to read an answer
             return respond(Problem.of(ProblemCode.MALFORMED_REQUEST, "The request body was cut off."));
+        }
+        if (Causes.hasCause(e, java.io.IOException.class)) {
+            // the body could not be read (bad chunk encoding, truncated stream): the request is at fault
+            return respond(Problem.of(ProblemCode.MALFORMED_REQUEST, "The request body could not be read."));
         }
         String id = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected error %s", id);

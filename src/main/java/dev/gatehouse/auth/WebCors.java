@@ -1,0 +1,63 @@
+package dev.gatehouse.auth;
+
+import dev.gatehouse.config.GatehouseConfig;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * CORS for browser apps (SPEC §5): only the origins of {@code gatehouse.cookie.allowed-origins} are
+ * answered, each by name and with credentials, never {@code *}. Requests from other origins still
+ * reach the service: the browser will not let the page read the answer, and a cookie-authenticated
+ * one is refused by the CSRF defence with 403 {@code csrf_rejected}.
+ */
+@Singleton
+public class WebCors {
+
+    private static final String ALLOWED_METHODS = "GET, POST, PUT, DELETE";
+    private static final String ALLOWED_HEADERS = "Content-Type, Authorization, " + WebMode.CLIENT_HEADER;
+
+    private final Set<String> allowedOrigins;
+
+    WebCors(GatehouseConfig config) {
+        this.allowedOrigins = config.cookie().allowedOrigins().orElse(List.of()).stream()
+                .map(String::strip).filter(o -> !o.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    }
+
+    void register(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE + 1).handler(this::handle);
+    }
+
+    private void handle(RoutingContext context) {
+        String origin = context.request().getHeader(HttpHeaders.ORIGIN);
+        if (origin == null) {
+            context.next();
+            return;
+        }
+        context.response().headers().add(HttpHeaders.VARY, "Origin");
+        boolean allowed = allowedOrigins.contains(origin);
+        boolean preflight = context.request().method() == HttpMethod.OPTIONS
+                && context.request().getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD) != null;
+        if (allowed) {
+            context.response().putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+                    .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+        }
+        if (preflight) {
+            if (allowed) {
+                context.response().putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, ALLOWED_METHODS)
+                        .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS)
+                        .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, "600");
+            }
+            context.response().setStatusCode(allowed ? 204 : 403).end();
+            return;
+        }
+        context.next();
+    }
+}
