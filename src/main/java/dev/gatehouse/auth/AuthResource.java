@@ -24,6 +24,9 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
 import jakarta.ws.rs.NotSupportedException;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.HeaderParam;
@@ -111,7 +114,8 @@ public class AuthResource {
     @POST
     @Path("/refresh")
     @Consumes(MediaType.WILDCARD) // cookie mode may send no body at all, with any Content-Type
-    public Response refresh(byte[] body, @HeaderParam("Content-Type") String contentType, @Context HttpServerRequest http,
+    public Response refresh(@RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                                    schema = @Schema(implementation = RefreshRequest.class))) byte[] body, @HeaderParam("Content-Type") String contentType, @Context HttpServerRequest http,
                             @HeaderParam(WebMode.CLIENT_HEADER) String client, @HeaderParam("Origin") String origin,
                             @CookieParam(WebMode.COOKIE) String cookie) {
         String clientIp = clientAddress.of(http);
@@ -140,7 +144,8 @@ public class AuthResource {
     @POST
     @Path("/logout")
     @Consumes(MediaType.WILDCARD) // cookie mode may send no body at all, with any Content-Type
-    public Response logout(byte[] body, @HeaderParam("Content-Type") String contentType,
+    public Response logout(@RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                                    schema = @Schema(implementation = RefreshRequest.class))) byte[] body, @HeaderParam("Content-Type") String contentType,
                            @HeaderParam(WebMode.CLIENT_HEADER) String client,
                            @HeaderParam("Origin") String origin, @CookieParam(WebMode.COOKIE) String cookie) {
         refreshTokens.logout(refreshToken(optionalBody(body, contentType), cookie, client, origin));

@@ -36,6 +36,8 @@ class OpenApiTest {
         List<String> codes = doc.getList("components.schemas.Problem.properties.code.enum");
         assertTrue(codes.containsAll(List.of("validation_failed", "invalid_refresh_token", "service_unavailable")), codes.toString());
         assertNotNull(doc.get("paths.'/api/auth/register'.post.requestBody"), "the register body is described");
+        String refreshBody = doc.getString("paths.'/api/auth/refresh'.post.requestBody.content.'application/json'.schema.'$ref'");
+        assertTrue(refreshBody != null && refreshBody.endsWith("RefreshRequest"), "refresh body: " + refreshBody);
     }
 
     private static String description(JsonPath doc, String path, String method, String status) {
