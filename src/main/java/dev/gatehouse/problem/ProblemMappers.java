@@ -174,6 +174,14 @@ public class ProblemMappers {
             if (t instanceof SQLTransientException || t instanceof java.util.concurrent.TimeoutException) {
                 return true;
             }
+            // The commit itself failed (the connection died or timed out during it). The outcome is
+            // then unknown to us; a retry is safe: a refresh retry gets the same successor (SPEC §4.3),
+            // and logout and revocations are idempotent.
+            if (t instanceof jakarta.transaction.RollbackException || t instanceof jakarta.transaction.HeuristicMixedException
+                    || t instanceof jakarta.transaction.HeuristicRollbackException
+                    || t instanceof jakarta.transaction.SystemException) {
+                return true;
+            }
             if (t instanceof SQLException sql) {
                 String state = sql.getSQLState() == null ? "" : sql.getSQLState();
                 // 08 connection exception, 57 statement timeout / server shutdown, 53 out of resources,
