@@ -1,16 +1,11 @@
 package dev.gatehouse.auth;
 
-import dev.gatehouse.config.GatehouseConfig;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * CORS for browser apps (SPEC §5): only the origins of {@code gatehouse.cookie.allowed-origins} are
@@ -24,11 +19,10 @@ public class WebCors {
     private static final String ALLOWED_METHODS = "GET, POST, PUT, DELETE";
     private static final String ALLOWED_HEADERS = "Content-Type, Authorization, " + WebMode.CLIENT_HEADER;
 
-    private final Set<String> allowedOrigins;
+    private final WebMode webMode;
 
-    WebCors(GatehouseConfig config) {
-        this.allowedOrigins = config.cookie().allowedOrigins().orElse(List.of()).stream()
-                .map(String::strip).filter(o -> !o.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    WebCors(WebMode webMode) {
+        this.webMode = webMode;
     }
 
     void register(@Observes Router router) {
@@ -42,7 +36,7 @@ public class WebCors {
             return;
         }
         context.response().headers().add(HttpHeaders.VARY, "Origin");
-        boolean allowed = allowedOrigins.contains(origin);
+        boolean allowed = webMode.originAllowed(origin);
         boolean preflight = context.request().method() == HttpMethod.OPTIONS
                 && context.request().getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD) != null;
         if (allowed) {

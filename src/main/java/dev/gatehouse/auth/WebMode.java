@@ -52,9 +52,14 @@ public class WebMode {
         if (!requested(clientHeader)) {
             throw csrf("A request authenticated by the refresh cookie must send " + CLIENT_HEADER + ": web.");
         }
-        if (origin != null && !allowedOrigins.contains(origin.strip())) {
+        if (origin != null && !originAllowed(origin)) {
             throw csrf("This origin may not use the refresh cookie.");
         }
+    }
+
+    /** Whether {@code gatehouse.cookie.allowed-origins} lists this origin (CORS answers only these). */
+    public boolean originAllowed(String origin) {
+        return origin != null && allowedOrigins.contains(origin.strip());
     }
 
     /** The cookie that carries a refresh token for {@code maxAgeSeconds}. */
