@@ -1,6 +1,7 @@
 package dev.gatehouse.ops;
 
 import dev.gatehouse.problem.ProblemCode;
+import io.quarkus.smallrye.openapi.OpenApiFilter;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.Components;
@@ -23,8 +24,10 @@ import static dev.gatehouse.problem.ProblemCode.*;
 /**
  * Documents in {@code /q/openapi} the problem answers of every endpoint (SPEC §3): for each
  * status, the {@code code} values it can carry, with the RFC 9457 body as schema, and the Bearer
- * scheme on the endpoints that need an access token.
+ * scheme on the endpoints that need an access token. It runs at build time: the document is
+ * static, so the start pays nothing for it.
  */
+@OpenApiFilter(stages = OpenApiFilter.RunStage.BUILD)
 public class ProblemResponsesFilter implements OASFilter {
 
     private static final Set<ProblemCode> ANY = EnumSet.of(NOT_FOUND, METHOD_NOT_ALLOWED, SERVICE_UNAVAILABLE);
