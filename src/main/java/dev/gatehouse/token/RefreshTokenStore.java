@@ -33,16 +33,34 @@ class RefreshTokenStore {
             u.status, u.email, u.roles, u.security_stamp""";
 
     /*
-     * SPEC §4.2, the one atomic compare-and-set of a rotation. Of N concurrent requests with the same
-     * token (on any instance), the first takes the row lock; the others wait for its commit, PostgreSQL
-     * re-checks "rotated_at is null" against the committed row, and they get no row back.
+     * SPEC §4.2 as one statement, so a successful refresh costs one round trip in autocommit. The
+     * update is the atomic compare-and-set: of N concurrent requests with the same token (on any
+     * instance) the first takes the row lock, the others wait for its commit, PostgreSQL re-checks
+     * "rotated_at is null" against the committed row, and they get no row back. The same statement
+     * inserts the successor, slides the session's expiry and drops hashes beyond the history (the
+     * CTEs share one snapshot: the delete keeps the newest history-1 old rows, the new one is the last).
      */
-    private static final String MARK_ROTATED = """
-            update refresh_tokens t set rotated_at = ?
-              from sessions s join users u on u.id = s.user_id
-             where t.token_hash = ? and t.rotated_at is null and t.expires_at > ?
-               and s.id = t.session_id and s.revoked_at is null and s.absolute_end > ? and u.status = 'active'
-            returning\s""" + COLUMNS;
+    private static final String ROTATE = """
+            with rotated as (
+              update refresh_tokens t set rotated_at = ?
+                from sessions s join users u on u.id = s.user_id
+               where t.token_hash = ? and t.rotated_at is null and t.expires_at > ?
+                 and s.id = t.session_id and s.revoked_at is null and s.absolute_end > ? and u.status = 'active'
+              returning\s""" + COLUMNS + """
+            , least(?::timestamptz, s.absolute_end) as next_expires_at
+            ), successor as (
+              insert into refresh_tokens (session_id, token_hash, issued_at, expires_at)
+              select session_id, ?, ?, next_expires_at from rotated
+            ), touched as (
+              update sessions set last_used_at = ?, refresh_expires_at = r.next_expires_at
+                from rotated r where sessions.id = r.session_id
+            ), pruned as (
+              delete from refresh_tokens d using rotated r
+               where d.session_id = r.session_id
+                 and d.id < (select k.id from refresh_tokens k where k.session_id = r.session_id
+                             order by k.id desc offset ? limit 1)
+            )
+            select * from rotated""";
 
     private static final String FIND = "select " + COLUMNS + """
               from refresh_tokens t join sessions s on s.id = t.session_id join users u on u.id = s.user_id
@@ -54,15 +72,24 @@ class RefreshTokenStore {
         this.dataSource = dataSource;
     }
 
-    /** Marks an active token rotated; null when it is not active (unknown, used, expired, or its session is not live). */
-    TokenRow markRotated(byte[] hash, Instant now) throws SQLException {
+    /**
+     * Rotates an active token into {@code successorHash} (see {@link #ROTATE}); null when the token is
+     * not active (unknown, used, expired, or its session is not live), and then nothing changed.
+     */
+    TokenRow rotate(byte[] hash, byte[] successorHash, Instant now, Instant ttlEnd, int history) throws SQLException {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement(MARK_ROTATED)) {
-            update.setObject(1, Jdbc.timestamp(now));
-            update.setBytes(2, hash);
-            update.setObject(3, Jdbc.timestamp(now));
-            update.setObject(4, Jdbc.timestamp(now));
-            try (ResultSet row = update.executeQuery()) {
+             PreparedStatement rotate = connection.prepareStatement(ROTATE)) {
+            var timestamp = Jdbc.timestamp(now);
+            rotate.setObject(1, timestamp);
+            rotate.setBytes(2, hash);
+            rotate.setObject(3, timestamp);
+            rotate.setObject(4, timestamp);
+            rotate.setObject(5, Jdbc.timestamp(ttlEnd));
+            rotate.setBytes(6, successorHash);
+            rotate.setObject(7, timestamp);
+            rotate.setObject(8, timestamp);
+            rotate.setInt(9, history - 2); // offset of the oldest old row kept: history-1 old rows stay
+            try (ResultSet row = rotate.executeQuery()) {
                 return row.next() ? tokenRow(row) : null;
             }
         }
@@ -98,20 +125,6 @@ class RefreshTokenStore {
             insert.setObject(3, Jdbc.timestamp(issuedAt));
             insert.setObject(4, Jdbc.timestamp(expiresAt));
             insert.executeUpdate();
-        }
-    }
-
-    /** SPEC §4: a session keeps only the hashes of its newest {@code keep} tokens. */
-    void pruneHistory(UUID sessionId, int keep) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement delete = connection.prepareStatement("""
-                     delete from refresh_tokens
-                      where session_id = ? and id < (select min(id) from (select id from refresh_tokens
-                            where session_id = ? order by id desc limit ?) newest)""")) {
-            delete.setObject(1, sessionId);
-            delete.setObject(2, sessionId);
-            delete.setInt(3, keep);
-            delete.executeUpdate();
         }
     }
 

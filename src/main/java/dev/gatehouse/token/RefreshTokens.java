@@ -112,41 +112,47 @@ public class RefreshTokens {
         });
     }
 
-    /** SPEC §4, steps 1–4, in one transaction. {@code clientIp} only goes into a replay's security event. */
+    /**
+     * SPEC §4. Step 2, the common case, is one autocommit statement (one database round trip);
+     * when the token is not active, steps 1, 3 and 4 run in one transaction.
+     * {@code clientIp} only goes into a replay's security event.
+     */
     public Outcome rotate(String token, String clientIp) {
         if (!codec.looksValid(token)) {
             return Refused.INVALID;
         }
         byte[] hash = RefreshTokenCodec.hash(token);
-        return QuarkusTransaction.requiringNew().call(() -> rotate(token, hash, clientIp));
+        String successor = codec.successorOf(token);
+        byte[] successorHash = RefreshTokenCodec.hash(successor);
+        Instant now = clock.instant();
+        TokenRow rotation;
+        try {
+            rotation = tokens.rotate(hash, successorHash, now, now.plus(config.refreshToken().ttl()),
+                    config.refreshToken().history());
+        } catch (SQLException e) {
+            throw new IllegalStateException("rotation failed", e);
+        }
+        if (rotation != null) {
+            // The same instant as the stored one (computed in SQL from these values), at full precision.
+            Instant expiresAt = earliest(now.plus(config.refreshToken().ttl()), rotation.sessionEnd());
+            return new Success(new Issued(subject(rotation), successor, now, expiresAt), false);
+        }
+        return QuarkusTransaction.requiringNew().call(() -> settle(hash, successor, successorHash, clientIp));
     }
 
-    private Outcome rotate(String token, byte[] hash, String clientIp) throws SQLException {
-        Instant now = clock.instant();
-
-        // Step 2: T is active -> mark it rotated (the compare-and-set), create T' in the same session.
-        TokenRow active = tokens.markRotated(hash, now);
-        if (active != null) {
-            String successor = codec.successorOf(token);
-            Instant expiresAt = earliest(now.plus(config.refreshToken().ttl()), active.sessionEnd());
-            tokens.insert(active.sessionId(), RefreshTokenCodec.hash(successor), now, expiresAt);
-            sessions.touch(active.sessionId(), now, expiresAt);
-            tokens.pruneHistory(active.sessionId(), config.refreshToken().history());
-            return new Success(new Issued(subject(active), successor, now, expiresAt), false);
-        }
-
+    /** Steps 1, 3 and 4 for a token that was not active when step 2 ran. */
+    private Outcome settle(byte[] hash, String successor, byte[] successorHash, String clientIp) throws SQLException {
         // Step 1: unknown, expired, session revoked or ended, user suspended -> 401, nothing more.
         TokenRow row = tokens.find(hash);
-        // Read the clock again: a winner we waited for may have rotated T after our first reading.
-        now = clock.instant();
+        // Read the clock after the read: a winner we waited for may have rotated T after step 2 ran.
+        Instant now = clock.instant();
         if (row == null || row.rotatedAt() == null || !row.expiresAt().isAfter(now) || row.sessionRevoked()
                 || !row.sessionEnd().isAfter(now) || !User.ACTIVE.equals(row.userStatus())) {
             return Refused.INVALID;
         }
 
         // Step 3: a retry inside the window while T' is unused gets the same T' (re-derived, never stored).
-        String successor = codec.successorOf(token);
-        SuccessorRow next = tokens.findSuccessor(RefreshTokenCodec.hash(successor));
+        SuccessorRow next = tokens.findSuccessor(successorHash);
         Duration grace = config.refreshToken().reuseGrace();
         // With the window at 0 (strict mode) every reuse is a replay, whatever the clocks say (SPEC §4).
         boolean insideWindow = !grace.isZero() && !grace.isNegative() && now.isBefore(row.rotatedAt().plus(grace));
