@@ -7,13 +7,14 @@
 # clients for login, refresh (each client always sends its newest refresh token) and
 # GET /api/users/me. Each cell gets a warm-up that is not reported. Per cell: requests/s,
 # p50/p90/p99, errors, server CPU ms per request (from /proc of the server), the load generator's
-# CPU ms per request, and the most lock waits seen in PostgreSQL while it ran. Then the same for
+# CPU ms per request, and the most lock waits seen in PostgreSQL while it ran. A request counts as
+# an error when it is not 2xx or gets no answer within 10 s (wrk --timeout). Then the same for
 # login at the peer's Argon2id parameters and for refresh and /me signed with ES256.
 # Runs on JDK 17 (`java`) and JDK 25 (JAVA25); writes bench/results/<stamp>.csv and .md, with the
 # floors of bench/Floors.java measured in the same run. Loopback only; stops by itself.
 #
 # Environment: JAVA17, JAVA25 (java binaries), JDKS ("17 25"), SECONDS_PER_CELL (15), WARMUP (10),
-# CLIENTS ("1 8 32"), BENCH_JDBC_URL + BENCH_DB_USER + BENCH_DB_PASSWORD (use that database).
+# CLIENTS ("1 8 32"), BENCH_JAVA_OPTS (-Xmx512m: a production heap, not 1/4 of the machine), BENCH_JDBC_URL + BENCH_DB_USER + BENCH_DB_PASSWORD (use that database).
 # Needs: wrk, curl, openssl; psql for the lock-wait sampling (skipped without it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,7 @@ JDKS=${JDKS:-17 25}
 seconds=${SECONDS_PER_CELL:-15}
 warmup=${WARMUP:-10}
 clients=${CLIENTS:-1 8 32}
+java_opts=${BENCH_JAVA_OPTS:--Xmx512m}
 port=18080
 password="bench password 123"
 users=64
@@ -99,7 +101,7 @@ start_server() { # <java> <key> [VAR=value...]
     QUARKUS_DATASOURCE_USERNAME="$db_user" QUARKUS_DATASOURCE_PASSWORD="$db_password" \
     GATEHOUSE_JWT_SIGNING_KEY_FILES="$key" GATEHOUSE_JWT_ISSUER=https://bench.gatehouse \
     GATEHOUSE_JWT_AUDIENCE=bench GATEHOUSE_RATE_LIMIT_ENABLED=false "$@" \
-    "$java" -jar quarkus-run.jar) >> "$raw/server.log" 2>&1 &
+    "$java" $java_opts -jar quarkus-run.jar) >> "$raw/server.log" 2>&1 &
   app_pid=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready"; do
     kill -0 "$app_pid" 2>/dev/null || { tail -50 "$raw/server.log" >&2; exit 1; }
@@ -131,12 +133,12 @@ to_ms() { awk '{v = $1; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000} else if (v
 wrk_run() { # <endpoint> <clients> <duration> <output>
   local endpoint=$1 c=$2 duration=$3 out=$4 threads=$(( $2 < 2 ? 1 : 2 ))
   case $endpoint in
-    login) wrk -t$threads -c"$c" -d"$duration" --latency -s bench/wrk/auth.lua \
+    login) wrk -t$threads -c"$c" -d"$duration" --timeout 10s --latency -s bench/wrk/auth.lua \
              "http://127.0.0.1:$port/api/auth/login" -- login "$work/users.txt" $threads "$password" > "$out" ;;
     refresh)
-      wrk -t$threads -c"$c" -d"$duration" --latency -s bench/wrk/auth.lua \
+      wrk -t$threads -c"$c" -d"$duration" --timeout 10s --latency -s bench/wrk/auth.lua \
         "http://127.0.0.1:$port/api/auth/refresh" -- refresh "$work/tokens.txt" $threads > "$out" ;;
-    me) wrk -t$threads -c"$c" -d"$duration" --latency -H "Authorization: Bearer $access_token" \
+    me) wrk -t$threads -c"$c" -d"$duration" --timeout 10s --latency -H "Authorization: Bearer $access_token" \
           "http://127.0.0.1:$port/api/users/me" > "$out" ;;
   esac
 }
@@ -219,7 +221,7 @@ done
 {
   echo "# Gatehouse benchmark $stamp"
   echo
-  echo "- command: \`bash bench/run.sh\` (SECONDS_PER_CELL=$seconds after a ${warmup} s warm-up per cell, clients: $clients)"
+  echo "- command: \`bash bench/run.sh\` (SECONDS_PER_CELL=$seconds after a ${warmup} s warm-up per cell, clients: $clients; server JVM options: $java_opts)"
   echo "- machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"); load generator (wrk) on the same cores"
   echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml || echo ' (with uncommitted changes)'); database: $database"
   while IFS=, read -r jdk version what value; do

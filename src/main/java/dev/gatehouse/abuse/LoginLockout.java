@@ -40,23 +40,30 @@ public class LoginLockout {
         this.clock = clock;
     }
 
-    /** 429 while the account is locked, whatever the password; such attempts are not counted. */
-    public void checkNotLocked(String normalizedEmail) {
-        byte[] key = key(normalizedEmail);
-        Instant lockedUntil = QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection connection = dataSource.getConnection();
-                 PreparedStatement select = connection.prepareStatement(
-                         "select locked_until from login_attempts where email_hash = ?")) {
-                select.setBytes(1, key);
-                try (ResultSet row = select.executeQuery()) {
-                    return row.next() ? Jdbc.instant(row, 1) : null;
-                }
+    /**
+     * 429 while the account is locked, whatever the password; such attempts are not counted. One
+     * autocommit read. Returns whether the account has failures on record, so that a successful
+     * login only pays for {@link #reset} when there is something to reset.
+     */
+    public boolean checkNotLocked(String normalizedEmail) {
+        Instant lockedUntil;
+        boolean recorded;
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "select locked_until from login_attempts where email_hash = ?")) {
+            select.setBytes(1, key(normalizedEmail));
+            try (ResultSet row = select.executeQuery()) {
+                recorded = row.next();
+                lockedUntil = recorded ? Jdbc.instant(row, 1) : null;
             }
-        });
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the lockout", e);
+        }
         Instant now = clock.instant();
         if (lockedUntil != null && lockedUntil.isAfter(now)) {
             throw new RateLimitedException(secondsUntil(lockedUntil, now));
         }
+        return recorded;
     }
 
     /** Counts a failure; returns true when it locked the account. */
@@ -96,18 +103,15 @@ public class LoginLockout {
         });
     }
 
-    /** A successful login starts over. */
+    /** A successful login starts over (one autocommit statement). */
     public void reset(String normalizedEmail) {
-        byte[] key = key(normalizedEmail);
-        QuarkusTransaction.requiringNew().run(() -> {
-            try (Connection connection = dataSource.getConnection();
-                 PreparedStatement delete = connection.prepareStatement("delete from login_attempts where email_hash = ?")) {
-                delete.setBytes(1, key);
-                delete.executeUpdate();
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot reset the lockout", e);
-            }
-        });
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement delete = connection.prepareStatement("delete from login_attempts where email_hash = ?")) {
+            delete.setBytes(1, key(normalizedEmail));
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reset the lockout", e);
+        }
     }
 
     /** The n-th lock (n = failures - max + 1) lasts base · 2^(n-1), at most max-delay. */

@@ -30,7 +30,7 @@ public class SignIn {
 
     public RefreshTokens.Issued login(LoginRequest request, SessionStore.Origin origin) {
         // SPEC §3 order of checks: a locked account answers 429 whatever the password.
-        lockout.checkNotLocked(request.email());
+        boolean failuresOnRecord = lockout.checkNotLocked(request.email());
         User user = QuarkusTransaction.requiringNew().call(() -> User.findByEmail(request.email()).orElse(null));
         if (user == null) {
             // Same Argon2id work as a real check, so the answer time does not reveal that the email is unknown.
@@ -40,7 +40,9 @@ public class SignIn {
         if (!passwords.verify(request.password(), user.passwordHash)) {
             throw failure(request.email());
         }
-        lockout.reset(request.email());
+        if (failuresOnRecord) {
+            lockout.reset(request.email());
+        }
         // Only the right password learns that the account is suspended (SPEC §3).
         if (user.isSuspended()) {
             throw new ProblemException(ProblemCode.ACCOUNT_SUSPENDED, "This account is suspended.");

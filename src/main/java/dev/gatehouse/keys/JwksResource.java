@@ -1,6 +1,7 @@
 package dev.gatehouse.keys;
 
 import dev.gatehouse.config.GatehouseConfig;
+import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -19,6 +20,7 @@ public class JwksResource {
     }
 
     @GET
+    @NonBlocking // a precomputed document: no reason to leave the event loop
     @Produces({"application/json", "application/jwk-set+json"})
     public Response jwks() {
         return Response.ok(keys.jwksJson()).header("Cache-Control", cacheControl).build();

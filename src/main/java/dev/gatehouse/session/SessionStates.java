@@ -10,6 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +44,7 @@ public class SessionStates {
     private final AgroalDataSource dataSource;
     private final Map<UUID, SessionState> bySession = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
+    private final Map<UUID, Flight> inFlight = new ConcurrentHashMap<>();
     private volatile boolean trusted;
     /** When the listener last proved it is connected; the cache is trusted for a bounded time after that. */
     private volatile long confirmedAtNanos;
@@ -63,9 +66,32 @@ public class SessionStates {
         return state;
     }
 
-    /** Reads the state from the database (blocking) and caches it when that is safe; null if the session is unknown. */
+    /**
+     * Reads the state from the database (blocking) and caches it when that is safe; null if the
+     * session is unknown. Concurrent loads of one session share one read (when the cache is not
+     * trusted, e.g. its listener lags under load, 32 parallel requests then cost one query, not
+     * 32 that exhaust the pool), but only a read that started after the latest invalidation.
+     */
     public SessionState load(UUID sessionId) {
         long before = generation.get();
+        Flight mine = new Flight(before, new CompletableFuture<>());
+        Flight running = inFlight.putIfAbsent(sessionId, mine);
+        if (running != null) {
+            return running.generation() == before ? running.join() : loadNow(sessionId, before);
+        }
+        try {
+            SessionState state = loadNow(sessionId, before);
+            mine.result().complete(state);
+            return state;
+        } catch (RuntimeException e) {
+            mine.result().completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(sessionId, mine);
+        }
+    }
+
+    private SessionState loadNow(UUID sessionId, long before) {
         SessionState state = read(sessionId);
         if (state != null && trustedNow()) {
             if (bySession.size() >= MAX_ENTRIES) {
@@ -78,6 +104,17 @@ public class SessionStates {
             }
         }
         return state;
+    }
+
+    /** A database read of one session's state under way, and the generation it started in. */
+    private record Flight(long generation, CompletableFuture<SessionState> result) {
+        SessionState join() {
+            try {
+                return result.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
     }
 
     public void invalidateSession(UUID sessionId) {

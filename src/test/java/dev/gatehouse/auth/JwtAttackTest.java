@@ -6,6 +6,7 @@ import dev.gatehouse.keys.SigningKeys;
 import dev.gatehouse.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
@@ -22,6 +23,7 @@ import java.util.Base64;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.hamcrest.Matchers.equalTo;
 
 /** SPEC §2: what a Bearer token must be, attacked one property at a time. */
@@ -97,6 +99,32 @@ class JwtAttackTest {
         refused(sign(expired, AlgorithmIdentifiers.RSA_USING_SHA256, keys.current().privateKey(), keys.current().kid()));
         ObjectNode withinSkew = claims.deepCopy().put("iat", now - 1000).put("exp", now - 5);
         accepted(sign(withinSkew, AlgorithmIdentifiers.RSA_USING_SHA256, keys.current().privateKey(), keys.current().kid()));
+    }
+
+    @Test
+    void aRememberedTokenIsTrustedOnlyUntilItExpiresAndOnlyByItsExactText() throws Exception {
+        // VerifiedTokenCache: a verified token skips the signature check on its next uses.
+        long skew = ConfigProvider.getConfig().getValue("gatehouse.jwt.clock-skew", java.time.Duration.class).toSeconds();
+        long expiresAt = Instant.now().getEpochSecond() - skew + 3; // valid (with the skew) for about 3 more seconds
+        String token = sign(claims.deepCopy().put("iat", expiresAt - 600).put("exp", expiresAt),
+                AlgorithmIdentifiers.RSA_USING_SHA256, keys.current().privateKey(), keys.current().kid());
+        accepted(token);
+        accepted(token); // now from the cache
+        // other bytes are another key: a flipped signature character or a swapped payload is checked in full
+        char last = token.charAt(token.length() - 1);
+        refused(token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A'));
+        String[] parts = token.split("\\.");
+        String otherPayload = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                json.writeValueAsBytes(claims.deepCopy().put("iat", expiresAt - 600).put("exp", expiresAt + 3600)));
+        refused(parts[0] + "." + otherPayload + "." + parts[2]);
+        // and the remembered token stops working when it expires, not later
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (given().auth().oauth2(token).get("/api/users/me").statusCode() == 200) {
+            assertTrue(System.currentTimeMillis() < deadline, "a remembered token outlived its expiry");
+            Thread.sleep(100);
+        }
+        assertTrue(Instant.now().getEpochSecond() >= expiresAt + skew, "refused before its expiry");
+        refused(token);
     }
 
     @Test
