@@ -1,0 +1,402 @@
+import { GatehouseError, SessionEndedError, type Problem, type SessionEndReason } from './errors.js';
+import { MemoryTokenStorage, type Tokens, type TokenStorage } from './storage.js';
+
+/** Options of {@link GatehouseClient}. */
+export interface GatehouseClientOptions {
+  /**
+   * Where Gatehouse runs, e.g. `https://auth.shop.example`. Paths starting with `/` given to
+   * {@link GatehouseClient.fetch} resolve against it too.
+   */
+  baseUrl: string;
+  /**
+   * Bearer mode only: where the tokens are kept. Default {@link MemoryTokenStorage} (signed out
+   * when the app restarts). On React Native use the Keychain / Keystore (see {@link TokenStorage}).
+   */
+  storage?: TokenStorage;
+  /** The `fetch` to call. Default: the global `fetch`, looked up at each call. */
+  fetch?: typeof fetch;
+  /**
+   * `'bearer'` (default) for mobile and server apps: the client holds both tokens.
+   * `'cookie'` for browser apps (SPEC §5): the refresh token lives only in the httpOnly
+   * `gh_refresh` cookie, the access token only in this object's memory. Gatehouse must list the
+   * page's origin in `gatehouse.cookie.allowed-origins`.
+   */
+  mode?: 'bearer' | 'cookie';
+  /**
+   * Called once when a refresh finds the session over (the tokens are already cleared): the place
+   * to send the user to the sign-in screen. In cookie mode also when a page with no access token
+   * yet finds no session to resume. Not called by {@link GatehouseClient.logout}.
+   */
+  onSessionEnded?: (reason: SessionEndReason) => void;
+}
+
+/** The token response of SPEC §3; `refreshToken` is absent in cookie mode. */
+interface TokenResponse {
+  accessToken: string;
+  refreshToken?: string;
+  sessionId: string;
+}
+
+/** What the client holds now; `refreshToken` is `null` in cookie mode. */
+interface Held {
+  accessToken: string;
+  refreshToken: string | null;
+  sessionId: string;
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+  headers: Headers;
+}
+
+const LOGIN = '/api/auth/login';
+const REFRESH = '/api/auth/refresh';
+const LOGOUT = '/api/auth/logout';
+
+// A refresh that fails on the way is retried with the same token. Every retry must reach the
+// server inside its reuse window (SPEC §4.3, 30 s by default), or the retry counts as a replay and
+// ends the session: 4 attempts of at most 5 s plus 0.2 + 0.4 + 0.8 s of back-off stay well inside.
+const REFRESH_ATTEMPTS = 4;
+const REFRESH_TIMEOUT_MS = 5_000;
+const FIRST_BACKOFF_MS = 200;
+// Statuses where the server may or may not have rotated the token: 503 is Gatehouse's own
+// "nothing was changed" (SPEC §8); 502 and 504 come from a gateway that lost the answer.
+const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+
+/**
+ * Signs a user in to Gatehouse and sends authenticated requests, refreshing the access token when
+ * it runs out.
+ *
+ * ```ts
+ * const gatehouse = new GatehouseClient({ baseUrl: 'https://auth.shop.example', onSessionEnded: showSignIn });
+ * await gatehouse.login(email, password, 'Alice’s iPhone');
+ * const me = await gatehouse.fetch('/api/users/me');
+ * ```
+ *
+ * The refresh is reactive: a request answered 401 triggers it. Concurrent 401s share one refresh,
+ * and each request is retried once with the new access token.
+ */
+export class GatehouseClient {
+  private readonly baseUrl: string;
+  private readonly storage: TokenStorage;
+  private readonly fetchImpl: typeof fetch;
+  private readonly mode: 'bearer' | 'cookie';
+  private readonly onSessionEnded: ((reason: SessionEndReason) => void) | undefined;
+
+  private held: Held | null = null;
+  private restoring: Promise<void> | null = null;
+  /** The one refresh under way; everyone who meets a 401 meanwhile waits for it (single flight). */
+  private refreshing: Promise<string> | null = null;
+  private endedBy: SessionEndReason | null = null;
+
+  constructor(options: GatehouseClientOptions) {
+    this.mode = options.mode ?? 'bearer';
+    if (this.mode === 'cookie' && options.storage) {
+      throw new TypeError('GatehouseClient: cookie mode keeps no tokens in storage; drop the storage option');
+    }
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.storage = options.storage ?? new MemoryTokenStorage();
+    // Looked up at call time, and never called as a method of this object ("Illegal invocation").
+    this.fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+    this.onSessionEnded = options.onSessionEnded;
+  }
+
+  /**
+   * Signs in and keeps the tokens (bearer mode: saved to the storage before this resolves).
+   * Rejects with a {@link GatehouseError}: 401 `invalid_credentials`, 403 `account_suspended`,
+   * 429 `rate_limited` (see `retryAfter`), 400 `validation_failed`.
+   */
+  async login(email: string, password: string, deviceName?: string): Promise<void> {
+    await this.restore();
+    const body: Record<string, string> = { email, password };
+    if (deviceName !== undefined) {
+      body.deviceName = deviceName;
+    }
+    const answer = await this.post(LOGIN, body);
+    if (answer.status !== 200) {
+      throw errorOf(answer);
+    }
+    const tokens = tokenResponse(answer.body);
+    if (!tokens) {
+      throw new GatehouseError(answer.status, undefined);
+    }
+    await this.keep(tokens);
+    this.endedBy = null;
+  }
+
+  /**
+   * Ends the session on the server (every token of it) and forgets the tokens here. The local
+   * sign-out happens even when the server cannot be reached; the promise then rejects with that
+   * error, so the app can tell the user the session may still be live on the server.
+   */
+  async logout(): Promise<void> {
+    await this.restore();
+    // Log out with the newest token, and stop a refresh landing later from signing back in.
+    await this.refreshing?.catch(() => undefined);
+    const refreshToken = this.held?.refreshToken ?? null;
+    try {
+      if (this.mode === 'cookie' || refreshToken !== null) {
+        const answer = await this.post(LOGOUT, refreshToken === null ? undefined : { refreshToken });
+        if (answer.status !== 204) {
+          throw errorOf(answer);
+        }
+      }
+    } finally {
+      await this.forget('logged_out');
+    }
+  }
+
+  /**
+   * `fetch` with `Authorization: Bearer <access token>`. On a 401 it refreshes the access token
+   * (one refresh shared by all concurrent callers) and sends the request once more.
+   *
+   * A string `input` starting with `/` is resolved against `baseUrl`. Only send the access token to
+   * your own APIs: every request made through this method carries it.
+   *
+   * The body must be re-readable for that second attempt: a string, `URLSearchParams`, `Blob`,
+   * `FormData`, `ArrayBuffer` or typed array in `init.body`, or a `Request` (it is cloned). A
+   * `ReadableStream` body is refused with a `TypeError` before anything is sent.
+   *
+   * Resolves with the server's response, whatever its status (a 401 only when the retry got one
+   * too, or when the client holds no session in bearer mode). Rejects with
+   * {@link SessionEndedError} when the session has ended, with {@link GatehouseError} when a
+   * refresh was refused for another reason, and with the network error when Gatehouse could not
+   * be reached after a few retries.
+   */
+  async fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    assertReplayable(input, init);
+    await this.restore();
+    const sentWith = this.held?.accessToken ?? null;
+    const response = await this.send(input, init, sentWith);
+    if (response.status !== 401) {
+      return response;
+    }
+    const fresh = await this.accessTokenAfter(sentWith);
+    if (fresh === null) {
+      return response;
+    }
+    void response.text().catch(() => undefined); // release the connection of the answer we drop
+    return this.send(input, init, fresh);
+  }
+
+  /**
+   * A usable access token for a request that got 401 with `sentWith`: the one another caller has
+   * already obtained, or the result of the one shared refresh. `null` when there is no session to
+   * refresh (bearer mode, never signed in).
+   */
+  private accessTokenAfter(sentWith: string | null): Promise<string | null> {
+    const held = this.held;
+    if (held !== null && held.accessToken !== sentWith) {
+      return Promise.resolve(held.accessToken); // refreshed since this request went out
+    }
+    if (this.refreshing !== null) {
+      return this.refreshing;
+    }
+    if (held === null) {
+      if (sentWith !== null) {
+        // The session ended while this request was under way.
+        return Promise.reject(new SessionEndedError(this.endedBy ?? 'logged_out'));
+      }
+      if (this.mode === 'bearer') {
+        return Promise.resolve(null);
+      }
+      // Cookie mode after a page load: the cookie may still hold a session.
+    }
+    const refreshing = this.refresh().finally(() => {
+      this.refreshing = null;
+    });
+    this.refreshing = refreshing;
+    return refreshing;
+  }
+
+  /** One refresh, retried with the same token when the answer is lost (SPEC §4.3 returns the same successor). */
+  private async refresh(): Promise<string> {
+    const refreshToken = this.held?.refreshToken ?? null;
+    let lastFailure: unknown;
+    for (let attempt = 0; attempt < REFRESH_ATTEMPTS; attempt++) {
+      if (attempt > 0) {
+        await delay(FIRST_BACKOFF_MS * 2 ** (attempt - 1));
+      }
+      let answer: Answer;
+      try {
+        answer = await this.post(REFRESH, refreshToken === null ? undefined : { refreshToken }, REFRESH_TIMEOUT_MS);
+      } catch (lost) {
+        lastFailure = lost; // the server may have rotated: only the same token gets the successor
+        continue;
+      }
+      if (answer.status === 200) {
+        const tokens = tokenResponse(answer.body);
+        if (tokens) {
+          return this.keep(tokens);
+        }
+        lastFailure = new GatehouseError(answer.status, undefined); // a cut-off body counts as a lost answer
+        continue;
+      }
+      if (RETRYABLE_STATUSES.has(answer.status)) {
+        lastFailure = errorOf(answer);
+        continue;
+      }
+      if (answer.status === 401) {
+        return this.end('invalid_refresh_token');
+      }
+      if (this.mode === 'cookie' && answer.status === 400 && problemOf(answer.body)?.code === 'validation_failed') {
+        return this.end('no_refresh_token'); // no cookie was sent
+      }
+      throw errorOf(answer);
+    }
+    throw lastFailure;
+  }
+
+  /** Holds new tokens; in bearer mode saves them first, so a killed app keeps the newest refresh token. */
+  private async keep(tokens: TokenResponse): Promise<string> {
+    if (this.mode === 'cookie') {
+      // SPEC §5: the refresh token is the cookie's business; never read or keep it here.
+      this.held = { accessToken: tokens.accessToken, refreshToken: null, sessionId: tokens.sessionId };
+      return tokens.accessToken;
+    }
+    if (typeof tokens.refreshToken !== 'string') {
+      throw new GatehouseError(200, { detail: 'The token response has no refreshToken (is the server in cookie mode?)' });
+    }
+    const saved: Tokens = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, sessionId: tokens.sessionId };
+    await this.storage.save(saved);
+    this.held = { ...saved };
+    return saved.accessToken;
+  }
+
+  /** Gatehouse ended the session: clear everything, tell the app, reject the waiting callers. */
+  private async end(reason: SessionEndReason): Promise<never> {
+    await this.forget(reason);
+    try {
+      this.onSessionEnded?.(reason);
+    } catch (callbackError) {
+      // The app's bug must not replace the SessionEndedError; report it on its own.
+      setTimeout(() => {
+        throw callbackError;
+      });
+    }
+    throw new SessionEndedError(reason);
+  }
+
+  private async forget(reason: SessionEndReason): Promise<void> {
+    this.held = null;
+    this.endedBy = reason;
+    if (this.mode === 'bearer') {
+      await this.storage.clear();
+    }
+  }
+
+  /** Loads the saved tokens once, on first use; a failed load (a locked Keychain) is tried again next time. */
+  private restore(): Promise<void> {
+    if (this.restoring === null) {
+      this.restoring = this.mode === 'cookie'
+        ? Promise.resolve()
+        : this.storage.load().then((tokens) => {
+          if (this.held === null && tokens !== null) {
+            this.held = { ...tokens };
+          }
+        }, (error: unknown) => {
+          this.restoring = null;
+          throw error;
+        });
+    }
+    return this.restoring;
+  }
+
+  private send(input: RequestInfo | URL, init: RequestInit | undefined, accessToken: string | null): Promise<Response> {
+    // Like fetch: init.headers, when given, replace the Request's headers.
+    const headers = new Headers(init?.headers ?? (isRequest(input) ? input.headers : undefined));
+    if (accessToken !== null) {
+      headers.set('Authorization', `Bearer ${accessToken}`);
+    }
+    const target = isRequest(input) ? input.clone() : this.resolve(input);
+    return this.fetchImpl(target, { ...init, headers });
+  }
+
+  /** A POST to a Gatehouse token endpoint; the body is read inside the timeout too. */
+  private async post(path: string, body: object | undefined, timeoutMs?: number): Promise<Answer> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const init: RequestInit = { method: 'POST', headers };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    if (this.mode === 'cookie') {
+      // SPEC §5: the header opts in to cookie mode and is the CSRF defence; credentials carry the cookie.
+      headers['X-Gatehouse-Client'] = 'web';
+      init.credentials = 'include';
+    }
+    const controller = timeoutMs === undefined ? null : new AbortController();
+    const timer = controller === null ? null : setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      if (controller !== null) {
+        init.signal = controller.signal;
+      }
+      const response = await this.fetchImpl(this.baseUrl + path, init);
+      const text = await response.text();
+      return { status: response.status, body: parseJson(text), headers: response.headers };
+    } finally {
+      if (timer !== null) {
+        clearTimeout(timer);
+      }
+    }
+  }
+
+  private resolve(input: string | URL): string | URL {
+    return typeof input === 'string' && input.startsWith('/') ? this.baseUrl + input : input;
+  }
+}
+
+function isRequest(input: unknown): input is Request {
+  return typeof Request !== 'undefined' && input instanceof Request;
+}
+
+/** `instanceof` for classes a runtime may lack (React Native has no `ReadableStream` in some versions). */
+function isInstance(value: unknown, global: string): boolean {
+  const type = (globalThis as unknown as Record<string, unknown>)[global];
+  return typeof type === 'function' && value instanceof type;
+}
+
+/** A retry after a refresh sends the body again; a stream can be read only once. */
+function assertReplayable(input: RequestInfo | URL, init: RequestInit | undefined): void {
+  if (isRequest(input) && input.bodyUsed) {
+    throw new TypeError('GatehouseClient.fetch: the Request body was already read');
+  }
+  const body = init?.body;
+  if (body === undefined || body === null || typeof body === 'string' || body instanceof ArrayBuffer
+    || ArrayBuffer.isView(body) || ['URLSearchParams', 'Blob', 'FormData'].some((type) => isInstance(body, type))) {
+    return;
+  }
+  throw new TypeError('GatehouseClient.fetch: the body must be re-readable for the retry after a refresh '
+    + '(a string, URLSearchParams, Blob, FormData, ArrayBuffer or typed array, or a Request); a stream is sent only once');
+}
+
+function tokenResponse(body: unknown): TokenResponse | null {
+  const tokens = body as Partial<TokenResponse> | null;
+  return tokens !== null && typeof tokens === 'object' && typeof tokens.accessToken === 'string'
+    && typeof tokens.sessionId === 'string' ? (tokens as TokenResponse) : null;
+}
+
+function problemOf(body: unknown): Problem | undefined {
+  return body !== null && typeof body === 'object' ? (body as Problem) : undefined;
+}
+
+function errorOf(answer: Answer): GatehouseError {
+  const retryAfter = Number(answer.headers.get('Retry-After') ?? Number.NaN);
+  return new GatehouseError(answer.status, problemOf(answer.body), Number.isFinite(retryAfter) ? retryAfter : undefined);
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') {
+    return null;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null; // e.g. a gateway's HTML error page
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
