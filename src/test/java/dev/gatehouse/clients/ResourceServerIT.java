@@ -1,0 +1,357 @@
+package dev.gatehouse.clients;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.devdb.EmbeddedPostgres;
+import dev.gatehouse.support.PackagedApp;
+import dev.gatehouse.support.TestKeys;
+import io.restassured.http.ContentType;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The resource-server example ({@code examples/resource-server}) against the packaged Gatehouse:
+ * a service configured with nothing but {@code mp.jwt.verify.*} accepts real Gatehouse access
+ * tokens by their {@code groups}, and refuses forged, foreign-key and expired ones (SPEC §2).
+ */
+class ResourceServerIT {
+
+    private static final Path EXAMPLE = Path.of("examples", "resource-server");
+    private static final Path EXAMPLE_JAR = EXAMPLE.resolve(Path.of("target", "quarkus-app", "quarkus-run.jar"));
+    private static final Path BUILD_LOG = Path.of("target", "it-logs", "resource-server.log");
+    private static final Path APP_LOG = Path.of("target", "it-logs", "resource-server-app.log");
+
+    private static final String ISSUER = "https://auth.resource-server.test";
+    private static final String AUDIENCE = "resource-server-test";
+    private static final String PASSWORD = "correct horse battery";
+    private static final String ADMIN_EMAIL = "admin@resource-server.test";
+    private static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
+    // Long enough for one test's requests on a busy 2-core machine, short enough to wait out in
+    // anExpiredTokenIsRefused.
+    private static final Duration ACCESS_TOKEN_TTL = Duration.ofSeconds(5);
+    // The least tolerance SmallRye JWT can be given: it ignores mp.jwt.verify.clock.skew=0 and keeps
+    // its default of 60 s (JWTAuthContextInfoProvider only applies values above 0).
+    private static final int EXAMPLE_CLOCK_SKEW_SECONDS = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder();
+    private static final Base64.Encoder B64_ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+    private static EmbeddedPostgres database;
+    private static PackagedApp gatehouse;
+    private static Process example;
+    private static String exampleUri;
+
+    @BeforeAll
+    static void startGatehouseAndTheExample() throws Exception {
+        // Built first: a broken example fails here, before a database and two services are started.
+        buildTheExampleUnlessUpToDate();
+
+        database = EmbeddedPostgres.start(null, true);
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
+        env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(TestKeys.rsa()).toString());
+        env.put("GATEHOUSE_JWT_ISSUER", ISSUER);
+        env.put("GATEHOUSE_JWT_AUDIENCE", AUDIENCE);
+        env.put("GATEHOUSE_ACCESS_TOKEN_TTL", "PT" + ACCESS_TOKEN_TTL.toSeconds() + "S");
+        // SPEC §7: the only way to an admin without touching the database.
+        env.put("GATEHOUSE_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL);
+        env.put("GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        // Every test registers and signs in a fresh user from one address.
+        env.put("GATEHOUSE_RATE_LIMIT_ENABLED", "false");
+        gatehouse = PackagedApp.start(env);
+        gatehouse.awaitReady(Duration.ofSeconds(90));
+
+        example = startTheExample();
+        awaitTheExample(Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        if (example != null) {
+            example.destroy();
+            if (!example.waitFor(20, TimeUnit.SECONDS)) {
+                example.destroyForcibly().waitFor();
+            }
+        }
+        if (gatehouse != null) {
+            gatehouse.close();
+        }
+        if (database != null) {
+            database.stop();
+        }
+    }
+
+    @Test
+    void aUserTokenReadsOrdersAndSaysWhoItIs() {
+        User user = register();
+        String token = accessToken(user.email(), PASSWORD);
+
+        given().baseUri(exampleUri).auth().oauth2(token).get("/api/orders")
+                .then().statusCode(200).body("$", hasSize(2));
+        given().baseUri(exampleUri).auth().oauth2(token).get("/api/whoami")
+                .then().statusCode(200).body("sub", equalTo(user.id())).body("groups", contains("user"));
+    }
+
+    @Test
+    void aUserTokenIsForbiddenTheAdminReport() {
+        String token = accessToken(register().email(), PASSWORD);
+
+        assertEquals(403, status("/api/admin/report", token), "a valid token without the admin group");
+    }
+
+    @Test
+    void anAdminTokenReadsTheAdminReport() {
+        String token = accessToken(ADMIN_EMAIL, ADMIN_PASSWORD);
+
+        given().baseUri(exampleUri).auth().oauth2(token).get("/api/admin/report").then().statusCode(200);
+        given().baseUri(exampleUri).auth().oauth2(token).get("/api/whoami")
+                .then().statusCode(200).body("groups", containsInAnyOrder("user", "admin"));
+    }
+
+    @Test
+    void noTokenIsUnauthorized() {
+        for (String path : List.of("/api/orders", "/api/whoami", "/api/admin/report")) {
+            assertEquals(401, given().baseUri(exampleUri).get(path).statusCode(), path + " without a token");
+        }
+    }
+
+    @Test
+    void aTamperedPayloadIsRefused() throws Exception {
+        String token = accessToken(register().email(), PASSWORD);
+        assertEquals(200, status("/api/orders", token), "the untouched token");
+
+        // The classic forgery: grant yourself admin and keep Gatehouse's signature.
+        String[] parts = token.split("\\.");
+        ObjectNode claims = claims(token);
+        claims.putArray("groups").add("user").add("admin");
+        String forged = parts[0] + "." + B64_ENCODER.encodeToString(JSON.writeValueAsBytes(claims)) + "." + parts[2];
+
+        assertEquals(401, status("/api/admin/report", forged), "a payload that no longer matches its signature");
+        assertEquals(401, status("/api/orders", forged), "a payload that no longer matches its signature");
+    }
+
+    @Test
+    void aChangedSignatureIsRefused() {
+        String token = accessToken(register().email(), PASSWORD);
+        assertEquals(200, status("/api/orders", token), "the untouched token");
+
+        // A character in the middle: all six of its bits are signature bits (the last one's are not all).
+        int signatureStart = token.lastIndexOf('.') + 1;
+        int at = signatureStart + (token.length() - signatureStart) / 2;
+        String changed = token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
+
+        assertEquals(401, status("/api/orders", changed), "a changed signature");
+    }
+
+    @Test
+    void anotherKeyUnderGatehousesKidIsRefused() throws Exception {
+        String token = accessToken(register().email(), PASSWORD);
+        assertEquals(200, status("/api/orders", token), "the untouched token");
+
+        // Same claims, same kid, same algorithm: only the key is not Gatehouse's published one.
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims(token).toString());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        jws.setKeyIdHeaderValue(header(token).get("kid").asText());
+        jws.setHeader("typ", "JWT");
+        jws.setKey(TestKeys.rsa().getPrivate());
+
+        assertEquals(401, status("/api/orders", jws.getCompactSerialization()), "a signature by another key");
+    }
+
+    @Test
+    void anExpiredTokenIsRefused() throws Exception {
+        String token = accessToken(register().email(), PASSWORD);
+        long exp = claims(token).get("exp").asLong();
+        assertEquals(200, status("/api/orders", token), "the fresh token");
+
+        // Refused from exp plus the example's skew on, not a minute later. Polled, because exp is
+        // whole seconds after an unknown part of one.
+        Instant refusableFrom = Instant.ofEpochSecond(exp + EXAMPLE_CLOCK_SKEW_SECONDS);
+        Instant deadline = refusableFrom.plusSeconds(5);
+        int status = status("/api/orders", token);
+        while (status == 200 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+            status = status("/api/orders", token);
+        }
+        long answeredAt = System.currentTimeMillis();
+
+        assertEquals(401, status, "the token 5 s past its exp + skew (" + refusableFrom + ")");
+        assertTrue(answeredAt >= refusableFrom.toEpochMilli(), "refused at " + Instant.ofEpochMilli(answeredAt)
+                + ", before its exp + skew " + refusableFrom + ": refused for another reason than expiry");
+    }
+
+    @Test
+    void aRevokedTokenIsAcceptedHereUntilItsExp() {
+        String token = accessToken(register().email(), PASSWORD);
+        given().baseUri(gatehouse.baseUri()).auth().oauth2(token).post("/api/auth/logout-all").then().statusCode(204);
+
+        // SPEC §2: Gatehouse refuses it at once; a resource server with MicroProfile JWT alone cannot
+        // know, which is why the token's ttl is short.
+        given().baseUri(gatehouse.baseUri()).auth().oauth2(token).get("/api/users/me").then().statusCode(401);
+        assertEquals(200, status("/api/orders", token), "a revoked but unexpired token at the resource server");
+    }
+
+    // --- Gatehouse's API ---
+
+    private record User(String id, String email) {
+    }
+
+    private static User register() {
+        String email = "user-" + UUID.randomUUID() + "@resource-server.test";
+        String id = given().baseUri(gatehouse.baseUri()).contentType(ContentType.JSON)
+                .body(Map.of("email", email, "password", PASSWORD))
+                .post("/api/auth/register")
+                .then().statusCode(201).extract().path("id");
+        return new User(id, email);
+    }
+
+    private static String accessToken(String email, String password) {
+        return given().baseUri(gatehouse.baseUri()).contentType(ContentType.JSON)
+                .body(Map.of("email", email, "password", password))
+                .post("/api/auth/login")
+                .then().statusCode(200).extract().path("accessToken");
+    }
+
+    // --- the example ---
+
+    private static int status(String path, String token) {
+        return given().baseUri(exampleUri).auth().oauth2(token).get(path).statusCode();
+    }
+
+    private static ObjectNode claims(String token) throws IOException {
+        return (ObjectNode) JSON.readTree(B64_DECODER.decode(token.split("\\.")[1]));
+    }
+
+    private static ObjectNode header(String token) throws IOException {
+        return (ObjectNode) JSON.readTree(B64_DECODER.decode(token.split("\\.")[0]));
+    }
+
+    /** {@code ../../mvnw -B -q package -DskipTests} in the example, unless its jar is newer than its pom and sources. */
+    private static void buildTheExampleUnlessUpToDate() throws Exception {
+        Files.createDirectories(BUILD_LOG.getParent());
+        if (!needsBuild()) {
+            System.out.println(EXAMPLE_JAR + " is up to date: not rebuilt");
+            return;
+        }
+        List<String> command = List.of(Path.of("mvnw").toAbsolutePath().toString(), "-B", "-q", "package", "-DskipTests");
+        Files.writeString(BUILD_LOG, "\n$ " + String.join(" ", command) + "   (in " + EXAMPLE + ")\n",
+                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Duration timeout = Duration.ofMinutes(5);
+        long start = System.nanoTime();
+        Process build = new ProcessBuilder(command).directory(EXAMPLE.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(BUILD_LOG.toFile()))
+                .start();
+        if (!build.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            build.destroyForcibly().waitFor();
+            fail("the example's build did not finish within " + timeout + "; output (" + BUILD_LOG + "):\n" + read(BUILD_LOG));
+        }
+        System.out.printf("example build: exit %d in %d ms%n", build.exitValue(), (System.nanoTime() - start) / 1_000_000);
+        assertEquals(0, build.exitValue(), "the example's build failed; output (" + BUILD_LOG + "):\n" + read(BUILD_LOG));
+        assertTrue(Files.exists(EXAMPLE_JAR), "the example's build left no " + EXAMPLE_JAR);
+    }
+
+    private static boolean needsBuild() throws IOException {
+        if (!Files.exists(EXAMPLE_JAR)) {
+            return true;
+        }
+        FileTime built = Files.getLastModifiedTime(EXAMPLE_JAR);
+        try (Stream<Path> sources = Stream.concat(Stream.of(EXAMPLE.resolve("pom.xml")), Files.walk(EXAMPLE.resolve("src")))) {
+            return sources.filter(Files::isRegularFile).anyMatch(source -> lastModified(source).compareTo(built) >= 0);
+        }
+    }
+
+    /** The example as an operator runs it: {@code java -jar}, configured by environment variables only. */
+    private static Process startTheExample() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        exampleUri = "http://127.0.0.1:" + port;
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", EXAMPLE_JAR.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(APP_LOG.toFile());
+        // Only what this test sets may configure it, not whatever the build's environment carries.
+        builder.environment().keySet().removeIf(key -> key.startsWith("GATEHOUSE_") || key.startsWith("QUARKUS_")
+                || key.startsWith("MP_JWT_") || key.startsWith("SMALLRYE_JWT_") || key.equals("JWT_CLOCK_SKEW_SECONDS"));
+        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("GATEHOUSE_JWKS_URL", gatehouse.baseUri() + "/.well-known/jwks.json");
+        builder.environment().put("GATEHOUSE_ISSUER", ISSUER);
+        builder.environment().put("GATEHOUSE_AUDIENCE", AUDIENCE);
+        builder.environment().put("JWT_CLOCK_SKEW_SECONDS", String.valueOf(EXAMPLE_CLOCK_SKEW_SECONDS));
+        return builder.start();
+    }
+
+    /** Polls until the example answers HTTP at all (it has no health endpoint); fails with its output if it dies. */
+    private static void awaitTheExample(Duration timeout) throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!example.isAlive()) {
+                fail("the example exited with " + example.exitValue() + ":\n" + read(APP_LOG));
+            }
+            try {
+                client.send(HttpRequest.newBuilder(URI.create(exampleUri + "/api/orders")).timeout(Duration.ofSeconds(1)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                return;
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        fail("the example did not answer within " + timeout + ":\n" + read(APP_LOG));
+    }
+
+    private static FileTime lastModified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+}
