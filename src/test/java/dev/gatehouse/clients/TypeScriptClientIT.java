@@ -1,9 +1,5 @@
 package dev.gatehouse.clients;
 
-import dev.gatehouse.devdb.EmbeddedPostgres;
-import dev.gatehouse.support.PackagedApp;
-import dev.gatehouse.support.TestKeys;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,46 +25,18 @@ import static org.junit.jupiter.api.Assertions.fail;
  * npm and runs its {@code node --test} suite, so {@code ./mvnw verify} covers it. Needs Node 20+
  * and npm on the PATH.
  */
-class TypeScriptClientIT {
+class TypeScriptClientIT extends AgainstPackagedService {
 
     private static final Path CLIENT = Path.of("clients", "typescript");
     private static final Path LOG = Path.of("target", "it-logs", "typescript-client.log");
 
-    private static EmbeddedPostgres database;
-    private static PackagedApp app;
-
     @BeforeAll
-    static void startService() throws Exception {
+    static void nodeAndNpmOnThePath() {
         for (String tool : List.of("node", "npm")) {
             if (!onPath(tool)) {
                 fail(tool + " is not on the PATH: the TypeScript client tests (clients/typescript) need "
                         + "Node.js 20 or newer with npm; CI installs them");
             }
-        }
-        database = EmbeddedPostgres.start(null, true);
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
-        env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(TestKeys.rsa()).toString());
-        env.put("GATEHOUSE_JWT_ISSUER", "https://auth.client.test");
-        env.put("GATEHOUSE_JWT_AUDIENCE", "client-test");
-        // Access tokens expire within the test: 2 s and no tolerance, so the client has to refresh.
-        env.put("GATEHOUSE_ACCESS_TOKEN_TTL", "PT2S");
-        env.put("GATEHOUSE_JWT_CLOCK_SKEW", "PT0S");
-        // The client's retry of a lost refresh answer relies on the reuse window (SPEC §4.3).
-        env.put("GATEHOUSE_REFRESH_TOKEN_REUSE_GRACE", "PT30S");
-        // Every test registers and signs in a fresh user from one address.
-        env.put("GATEHOUSE_RATE_LIMIT_ENABLED", "false");
-        app = PackagedApp.start(env);
-        app.awaitReady(Duration.ofSeconds(90));
-    }
-
-    @AfterAll
-    static void stopService() throws Exception {
-        if (app != null) {
-            app.close();
-        }
-        if (database != null) {
-            database.stop();
         }
     }
 
@@ -86,7 +53,7 @@ class TypeScriptClientIT {
         // so the test files are listed here, the same way for every Node version.
         List<String> command = new ArrayList<>(List.of("node", "--test"));
         command.addAll(testFiles());
-        run(command, Map.of("GATEHOUSE_URL", app.baseUri()), Duration.ofMinutes(3));
+        run(command, Map.of("GATEHOUSE_URL", service.baseUri()), Duration.ofMinutes(3));
     }
 
     /** {@code npm ci} only when node_modules is missing or older than the lock file (npm writes its own copy last). */

@@ -1,0 +1,122 @@
+package dev.gatehouse.client;
+
+import okhttp3.Authenticator;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+
+/** The calls to Gatehouse's token endpoints ({@code /api/auth/*}), and the retry policy of a refresh. */
+final class AuthApi {
+
+    // A refresh that fails on the way is retried with the same token. Every retry must reach the
+    // server inside its reuse window (SPEC §4.3, 30 s by default), or it counts as a replay and
+    // ends the session: 4 attempts of at most 5 s plus 0.2 + 0.4 + 0.8 s of back-off stay well inside.
+    static final int REFRESH_ATTEMPTS = 4;
+    static final Duration REFRESH_TIMEOUT = Duration.ofSeconds(5);
+    static final long FIRST_BACKOFF_MILLIS = 200;
+    private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+
+    private final HttpUrl baseUrl;
+    private final OkHttpClient calls;
+    private final OkHttpClient refreshCalls;
+
+    AuthApi(HttpUrl baseUrl, OkHttpClient client) {
+        this.baseUrl = baseUrl;
+        // A 401 from a token endpoint is the answer, never a cue to refresh: no authenticator here.
+        this.calls = client.newBuilder().authenticator(Authenticator.NONE).build();
+        // The refresh retries by itself (below), with the same token and a bounded time, so
+        // OkHttp's own silent retry is off: every attempt is one this class counts.
+        this.refreshCalls = calls.newBuilder().callTimeout(REFRESH_TIMEOUT).retryOnConnectionFailure(false).build();
+    }
+
+    Tokens login(String email, String password, String deviceName) throws IOException {
+        String body = Json.object("email", email, "password", password, "deviceName", deviceName);
+        try (Response response = calls.newCall(post("api/auth/login", body)).execute()) {
+            String text = response.body().string();
+            Tokens tokens = response.code() == 200 ? Tokens.fromTokenResponse(text) : null;
+            if (tokens == null) {
+                throw GatehouseException.of(response.code(), text, response.header("Retry-After"));
+            }
+            return tokens;
+        }
+    }
+
+    /**
+     * Exchanges the refresh token for a new pair. A lost answer, a timeout or a 502/503/504 is
+     * retried with the same token: inside the reuse window Gatehouse answers with the same
+     * successor (SPEC §4.3). Any other refusal, 401 included, is thrown as {@link GatehouseException}.
+     */
+    Tokens refresh(String refreshToken) throws IOException {
+        IOException lastFailure = null;
+        for (int attempt = 0; attempt < REFRESH_ATTEMPTS; attempt++) {
+            if (attempt > 0) {
+                pause(FIRST_BACKOFF_MILLIS << (attempt - 1));
+            }
+            Response response;
+            String text;
+            try {
+                response = refreshCalls.newCall(post("api/auth/refresh", Json.object("refreshToken", refreshToken))).execute();
+                try (response) {
+                    text = response.body().string();
+                }
+            } catch (IOException lost) {
+                lastFailure = lost; // the server may have rotated: only the same token gets the successor
+                continue;
+            }
+            if (response.code() == 200) {
+                Tokens tokens = Tokens.fromTokenResponse(text);
+                if (tokens != null) {
+                    return tokens;
+                }
+                lastFailure = GatehouseException.of(200, text, null); // a cut-off body counts as a lost answer
+                continue;
+            }
+            GatehouseException refused = GatehouseException.of(response.code(), text, response.header("Retry-After"));
+            if (!retryable(response.code())) {
+                throw refused;
+            }
+            lastFailure = refused;
+        }
+        throw lastFailure;
+    }
+
+    /** Revokes the token's whole session; Gatehouse answers 204 also for an unknown or revoked token. */
+    void logout(String refreshToken) throws IOException {
+        try (Response response = calls.newCall(post("api/auth/logout", Json.object("refreshToken", refreshToken))).execute()) {
+            String text = response.body().string();
+            if (response.code() != 204) {
+                throw GatehouseException.of(response.code(), text, response.header("Retry-After"));
+            }
+        }
+    }
+
+    /**
+     * Answers after which the server may or may not have rotated the token: 503 is Gatehouse's own
+     * "nothing was changed" (SPEC §8); 502 and 504 come from a gateway that lost the answer.
+     */
+    private static boolean retryable(int status) {
+        return status == 502 || status == 503 || status == 504;
+    }
+
+    private Request post(String path, String json) {
+        HttpUrl url = baseUrl.newBuilder().addPathSegments(path).build();
+        return new Request.Builder().url(url).header("Accept", "application/json")
+                .post(RequestBody.create(json, JSON)).build();
+    }
+
+    private static void pause(long millis) throws InterruptedIOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted between refresh attempts");
+        }
+    }
+}

@@ -1,0 +1,338 @@
+package dev.gatehouse.client;
+
+import okhttp3.Authenticator;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.Route;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.HashSet;
+import java.util.Collections;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Signs a user in to Gatehouse and makes OkHttp send authenticated requests, refreshing the access
+ * token when it runs out.
+ *
+ * <pre>{@code
+ * GatehouseAuth auth = GatehouseAuth.builder("https://auth.shop.example")
+ *         .apiHosts("api.shop.example")
+ *         .tokenStore(keystoreTokenStore)
+ *         .sessionListener(reason -> showSignIn())
+ *         .build();
+ * auth.login(email, password, "Alice's Pixel");
+ * OkHttpClient api = auth.authenticatedClient();   // or add interceptor() and authenticator() yourself
+ * }</pre>
+ *
+ * The refresh is reactive: {@link #interceptor()} puts {@code Authorization: Bearer} on requests
+ * to the API hosts, and on a 401 {@link #authenticator()} refreshes once for every request that
+ * meets a 401 meanwhile (single flight) and hands OkHttp the request with the new token, which
+ * OkHttp sends once more. Thread-safe; use one instance per app.
+ */
+public final class GatehouseAuth {
+
+    private static final String BEARER = "Bearer ";
+
+    private final AuthApi api;
+    private final TokenStore store;
+    private final SessionListener listener;
+    private final Set<String> apiHosts;
+    private final OkHttpClient authenticatedClient;
+
+    private final Object lock = new Object();
+    /** What the interceptor sends; guarded by {@code lock}, loaded from the store on first use. */
+    private Tokens held;
+    private boolean restored;
+    /** The one refresh under way, shared by every request that got a 401 meanwhile; guarded by {@code lock}. */
+    private CompletableFuture<String> refreshing;
+
+    private GatehouseAuth(Builder builder) {
+        this.api = new AuthApi(builder.baseUrl, builder.client);
+        this.store = builder.store;
+        this.listener = builder.listener;
+        this.apiHosts = Collections.unmodifiableSet(new HashSet<>(builder.apiHosts));
+        this.authenticatedClient = builder.client.newBuilder()
+                .addInterceptor(interceptor())
+                .authenticator(authenticator())
+                .build();
+    }
+
+    /** @param baseUrl where Gatehouse runs, e.g. {@code https://auth.shop.example} */
+    public static Builder builder(String baseUrl) {
+        return new Builder(HttpUrl.get(baseUrl));
+    }
+
+    /**
+     * Signs in and saves the tokens to the store before it returns.
+     *
+     * @param deviceName shown in the user's session list; may be {@code null}
+     * @throws GatehouseException 401 {@code invalid_credentials}, 403 {@code account_suspended},
+     *                            429 {@code rate_limited} (see {@link GatehouseException#retryAfterSeconds()}),
+     *                            400 {@code validation_failed}
+     */
+    public void login(String email, String password, String deviceName) throws IOException {
+        Tokens tokens = api.login(email, password, deviceName);
+        synchronized (lock) {
+            store.save(tokens);
+            held = tokens;
+            restored = true;
+        }
+    }
+
+    /**
+     * Ends the session on the server (every token of it) and forgets the tokens here. The local
+     * sign-out happens even when Gatehouse cannot be reached; the exception then tells the app that
+     * the session may still be live on the server.
+     */
+    public void logout() throws IOException {
+        // Log out with the newest refresh token: let a refresh under way land first.
+        CompletableFuture<String> running;
+        synchronized (lock) {
+            running = refreshing;
+        }
+        if (running != null) {
+            running.handle((token, failure) -> null).join();
+        }
+        try {
+            Tokens tokens = current();
+            if (tokens != null) {
+                api.logout(tokens.refreshToken());
+            }
+        } finally {
+            synchronized (lock) {
+                forget();
+            }
+        }
+    }
+
+    /** A client derived from the one given to the builder, with {@link #interceptor()} and {@link #authenticator()}. */
+    public OkHttpClient authenticatedClient() {
+        return authenticatedClient;
+    }
+
+    /**
+     * An application interceptor that adds {@code Authorization: Bearer <access token>} to requests
+     * for the API hosts that carry no {@code Authorization} yet. Only for those hosts: the token
+     * must not reach third parties.
+     */
+    public Interceptor interceptor() {
+        return chain -> {
+            Request request = chain.request();
+            if (request.header("Authorization") == null && apiHosts.contains(request.url().host())) {
+                Tokens tokens = current();
+                if (tokens != null) {
+                    request = request.newBuilder().header("Authorization", BEARER + tokens.accessToken()).build();
+                }
+            }
+            return chain.proceed(request);
+        };
+    }
+
+    /**
+     * The OkHttp {@link Authenticator} for 401 answers from the API hosts: returns the request with a
+     * fresh access token, or {@code null} (the caller gets the 401) when there is no session, the
+     * session has ended, or the request was already retried once. Throws the refresh's
+     * {@link IOException} when Gatehouse could not be reached after a few tries.
+     */
+    public Authenticator authenticator() {
+        return (Route route, Response response) -> {
+            Request failed = response.request();
+            if (!apiHosts.contains(failed.url().host()) || retriedAfter401(response)) {
+                return null; // a second 401 with the newest token is the answer: no refresh loop
+            }
+            String fresh = accessTokenAfter(bearerToken(failed));
+            return fresh == null ? null : failed.newBuilder().header("Authorization", BEARER + fresh).build();
+        };
+    }
+
+    /**
+     * A usable access token for a request that got 401 with {@code sentWith}: the one a refresh
+     * since has already obtained, or the result of the one shared refresh. {@code null} when there
+     * is no session to refresh.
+     */
+    private String accessTokenAfter(String sentWith) throws IOException {
+        Tokens from;
+        CompletableFuture<String> flight;
+        boolean mine = false;
+        synchronized (lock) {
+            from = current();
+            if (from == null) {
+                return null;
+            }
+            if (!from.accessToken().equals(sentWith)) {
+                return from.accessToken(); // refreshed (or signed in) since this request went out
+            }
+            if (refreshing == null) {
+                refreshing = new CompletableFuture<>();
+                mine = true;
+            }
+            flight = refreshing;
+        }
+        if (mine) {
+            refresh(from, flight);
+        }
+        return await(flight);
+    }
+
+    /** Runs the refresh in the calling thread and settles {@code flight} for everyone waiting on it. */
+    private void refresh(Tokens from, CompletableFuture<String> flight) {
+        String accessToken;
+        String endedBy = null;
+        try {
+            Tokens next = null;
+            try {
+                next = api.refresh(from.refreshToken());
+            } catch (GatehouseException refused) {
+                if (refused.status() != 401) {
+                    throw refused;
+                }
+                // SPEC §4.1, §4.4: expired, revoked or replayed; the user has to sign in again.
+                endedBy = refused.code() != null ? refused.code() : "invalid_refresh_token";
+            }
+            synchronized (lock) {
+                refreshing = null;
+                if (held != from) {
+                    // A logout or a new login won meanwhile: this answer belongs to a session we no longer hold.
+                    accessToken = held == null ? null : held.accessToken();
+                    endedBy = null;
+                } else if (next == null) {
+                    forget();
+                    accessToken = null;
+                } else {
+                    // The old token is rotated on the server: the new one is saved before anyone uses it.
+                    // Should the save fail, the old one stays held, and its retry inside the reuse window
+                    // gets this same successor (SPEC §4.3).
+                    store.save(next);
+                    held = next;
+                    accessToken = next.accessToken();
+                }
+            }
+        } catch (IOException | RuntimeException failure) {
+            synchronized (lock) {
+                if (refreshing == flight) {
+                    refreshing = null;
+                }
+            }
+            flight.completeExceptionally(failure);
+            return;
+        }
+        flight.complete(accessToken);
+        if (endedBy != null) {
+            tell(endedBy);
+        }
+    }
+
+    private void tell(String reason) {
+        try {
+            listener.sessionEnded(reason);
+        } catch (RuntimeException bug) {
+            // The app's bug must not fail the request that happened to run the refresh; report it on its own.
+            Thread thread = Thread.currentThread();
+            thread.getUncaughtExceptionHandler().uncaughtException(thread, bug);
+        }
+    }
+
+    private static String await(CompletableFuture<String> flight) throws IOException {
+        try {
+            return flight.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the token refresh");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException("token refresh failed", cause);
+        }
+    }
+
+    /** The tokens held now, loaded from the store on first use. */
+    private Tokens current() throws IOException {
+        synchronized (lock) {
+            if (!restored) {
+                held = store.load();
+                restored = true;
+            }
+            return held;
+        }
+    }
+
+    /** Caller holds {@code lock}. */
+    private void forget() throws IOException {
+        try {
+            store.clear();
+        } finally {
+            held = null;
+            restored = true;
+        }
+    }
+
+    private static boolean retriedAfter401(Response response) {
+        for (Response prior = response.priorResponse(); prior != null; prior = prior.priorResponse()) {
+            if (prior.code() == 401) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String bearerToken(Request request) {
+        String header = request.header("Authorization");
+        return header != null && header.startsWith(BEARER) ? header.substring(BEARER.length()) : null;
+    }
+
+    /** Configures a {@link GatehouseAuth}. */
+    public static final class Builder {
+        private final HttpUrl baseUrl;
+        private final Set<String> apiHosts = new HashSet<>();
+        private OkHttpClient client;
+        private TokenStore store = new MemoryTokenStore();
+        private SessionListener listener = reason -> { };
+
+        private Builder(HttpUrl baseUrl) {
+            this.baseUrl = baseUrl;
+            apiHosts.add(baseUrl.host()); // Gatehouse's own Bearer endpoints (/api/users/me, sessions)
+        }
+
+        /** The client to derive from (its pool, timeouts, interceptors); default a new {@link OkHttpClient}. */
+        public Builder httpClient(OkHttpClient client) {
+            this.client = Objects.requireNonNull(client);
+            return this;
+        }
+
+        /** Default {@link MemoryTokenStore}; on Android a Keystore-backed one (see {@link TokenStore}). */
+        public Builder tokenStore(TokenStore store) {
+            this.store = Objects.requireNonNull(store);
+            return this;
+        }
+
+        public Builder sessionListener(SessionListener listener) {
+            this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /** Further hosts (exact names) whose requests carry the access token; Gatehouse's own host always does. */
+        public Builder apiHosts(String... hosts) {
+            Collections.addAll(apiHosts, hosts);
+            return this;
+        }
+
+        public GatehouseAuth build() {
+            if (client == null) {
+                client = new OkHttpClient();
+            }
+            return new GatehouseAuth(this);
+        }
+    }
+}

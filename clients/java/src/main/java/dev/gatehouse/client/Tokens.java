@@ -1,0 +1,35 @@
+package dev.gatehouse.client;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the client keeps between app starts: the pair of tokens of one Gatehouse session.
+ *
+ * @param accessToken  the short-lived JWT sent as {@code Authorization: Bearer}
+ * @param refreshToken the opaque {@code ghr_…} token; it rotates on every refresh, so always save the newest
+ * @param sessionId    the session ({@code sid}) these tokens belong to
+ */
+public record Tokens(String accessToken, String refreshToken, String sessionId) {
+
+    public Tokens {
+        Objects.requireNonNull(accessToken, "accessToken");
+        Objects.requireNonNull(refreshToken, "refreshToken");
+        Objects.requireNonNull(sessionId, "sessionId");
+    }
+
+    /** The tokens of a SPEC §3 token response, or {@code null} when the body is not one (cut off, cookie mode). */
+    static Tokens fromTokenResponse(String body) {
+        Map<String, String> fields = Json.stringMembers(body);
+        String access = fields.get("accessToken");
+        String refresh = fields.get("refreshToken");
+        String session = fields.get("sessionId");
+        return access == null || refresh == null || session == null ? null : new Tokens(access, refresh, session);
+    }
+
+    /** Never prints the secrets: tokens must not end up in logs (SPEC §6). */
+    @Override
+    public String toString() {
+        return "Tokens[sessionId=" + sessionId + "]";
+    }
+}

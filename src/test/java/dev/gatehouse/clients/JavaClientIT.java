@@ -1,0 +1,62 @@
+package dev.gatehouse.clients;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The Java client ({@code clients/java}, OkHttp) against the packaged service: runs its own Maven
+ * build ({@code ../../mvnw -B -q verify}) with {@code GATEHOUSE_URL} set, so its live tests run
+ * instead of being skipped and {@code ./mvnw verify} covers it.
+ */
+class JavaClientIT extends AgainstPackagedService {
+
+    private static final Path CLIENT = Path.of("clients", "java");
+    private static final Path LOG = Path.of("target", "it-logs", "java-client.log");
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
+    @Test
+    void theClientTestsPassAgainstThePackagedService() throws Exception {
+        Files.createDirectories(LOG.getParent());
+        Files.deleteIfExists(LOG);
+        // Guards against a silent skip: the live tests must report that they ran against the service.
+        Path report = CLIENT.resolve(Path.of("target", "surefire-reports", "TEST-dev.gatehouse.client.GatehouseAuthLiveTest.xml"));
+        Files.deleteIfExists(report);
+        // The wrapper of this repository, by absolute path: it works from any directory.
+        List<String> command = List.of(Path.of("mvnw").toAbsolutePath().toString(), "-B", "-q", "verify");
+        Files.writeString(LOG, "$ GATEHOUSE_URL=" + service.baseUri() + " " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(CLIENT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(LOG.toFile()));
+        builder.environment().put("GATEHOUSE_URL", service.baseUri());
+
+        long start = System.nanoTime();
+        Process process = builder.start();
+        if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor();
+            fail(String.join(" ", command) + " did not finish within " + TIMEOUT + "; output (" + LOG + "):\n" + log());
+        }
+        System.out.printf("clients/java: %s: exit %d in %d ms%n", String.join(" ", command),
+                process.exitValue(), (System.nanoTime() - start) / 1_000_000);
+        assertEquals(0, process.exitValue(), "clients/java tests failed; output (" + LOG + "):\n" + log());
+        assertTrue(Files.exists(report), "no report of the live tests at " + report + "; output:\n" + log());
+        String xml = Files.readString(report, StandardCharsets.UTF_8);
+        assertTrue(xml.contains("skipped=\"0\"") && !xml.contains("tests=\"0\""),
+                "the live tests were skipped (GATEHOUSE_URL not seen?):\n" + xml.lines().limit(3).toList());
+    }
+
+    private static String log() throws IOException {
+        return Files.readString(LOG, StandardCharsets.UTF_8);
+    }
+}
