@@ -23,6 +23,11 @@ final class ServiceForClients implements AutoCloseable {
     }
 
     static ServiceForClients start() throws Exception {
+        return start(Map.of());
+    }
+
+    /** With {@code extra} environment variables on top (they win). */
+    static ServiceForClients start(Map<String, String> extra) throws Exception {
         EmbeddedPostgres database = EmbeddedPostgres.start(null, true);
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
@@ -36,6 +41,7 @@ final class ServiceForClients implements AutoCloseable {
         env.put("GATEHOUSE_REFRESH_TOKEN_REUSE_GRACE", "PT30S");
         // Every test registers and signs in a fresh user from one address.
         env.put("GATEHOUSE_RATE_LIMIT_ENABLED", "false");
+        env.putAll(extra);
         PackagedApp app = PackagedApp.start(env);
         ServiceForClients service = new ServiceForClients(database, app);
         try {
@@ -49,6 +55,10 @@ final class ServiceForClients implements AutoCloseable {
 
     String baseUri() {
         return app.baseUri();
+    }
+
+    String output() throws java.io.IOException {
+        return app.output();
     }
 
     @Override

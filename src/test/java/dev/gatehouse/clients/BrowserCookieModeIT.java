@@ -1,0 +1,81 @@
+package dev.gatehouse.clients;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The TypeScript client's cookie mode (SPEC §5) in a real browser: Debian's Chromium, driven by
+ * {@code playwright-core} from {@code clients/typescript/browser-test}, against the packaged
+ * service on an embedded PostgreSQL. The test page is served on {@code http://127.0.0.1:<page port>};
+ * that origin must be in {@code gatehouse.cookie.allowed-origins} when the service starts, so this
+ * IT picks the port, starts the service with it and hands the port to the node test ({@code PAGE_PORT}).
+ * Needs {@code /usr/bin/chromium} ({@code apt-get install chromium}) and Node 20+ with npm.
+ */
+class BrowserCookieModeIT {
+
+    private static final Path CLIENT = Path.of("clients", "typescript");
+    private static final Path BROWSER_TEST = CLIENT.resolve("browser-test");
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path LOG = Path.of("target", "it-logs", "browser-cookie-mode.log");
+
+    private static ServiceForClients service;
+    private static int pagePort;
+
+    @BeforeAll
+    static void startService() throws Exception {
+        if (!Files.isExecutable(CHROMIUM)) {
+            fail(CHROMIUM + " is missing: the browser cookie-mode test needs Debian's Chromium "
+                    + "(apt-get install -y chromium); playwright's own browser downloads are not used");
+        }
+        for (String tool : List.of("node", "npm")) {
+            if (!NodeCommands.onPath(tool)) {
+                fail(tool + " is not on the PATH: the browser cookie-mode test (clients/typescript/browser-test) "
+                        + "needs Node.js 20 or newer with npm");
+            }
+        }
+        pagePort = freePort();
+        // SPEC §5: the test page's origin is the only one allowed; plain HTTP, so no Secure flag.
+        service = ServiceForClients.start(Map.of(
+                "GATEHOUSE_COOKIE_ALLOWED_ORIGINS", "http://127.0.0.1:" + pagePort,
+                "GATEHOUSE_COOKIE_SECURE", "false"));
+    }
+
+    @AfterAll
+    static void stopService() throws Exception {
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    @Test
+    void cookieModeWorksInChromium() throws Exception {
+        NodeCommands node = new NodeCommands(LOG);
+        try {
+            node.install(CLIENT);
+            node.run(CLIENT, List.of("npm", "run", "build"), Map.of(), Duration.ofMinutes(2));
+            node.install(BROWSER_TEST);
+            node.run(BROWSER_TEST, List.of("node", "--test", "cookie-mode.test.mjs"),
+                    Map.of("GATEHOUSE_URL", service.baseUri(), "PAGE_PORT", String.valueOf(pagePort)), Duration.ofMinutes(3));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nservice output:\n" + service.output(), e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
