@@ -75,18 +75,6 @@ public class SessionStore {
         }
     }
 
-    /** After a rotation: the session was used now and its newest token expires then. */
-    public void touch(UUID sessionId, Instant now, Instant refreshExpiresAt) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement(
-                     "update sessions set last_used_at = ?, refresh_expires_at = ? where id = ?")) {
-            update.setObject(1, Jdbc.timestamp(now));
-            update.setObject(2, Jdbc.timestamp(refreshExpiresAt));
-            update.setObject(3, sessionId);
-            update.executeUpdate();
-        }
-    }
-
     /** Revokes one session; false when it was already revoked (or does not exist). */
     public boolean revoke(UUID sessionId, Instant now, String reason) throws SQLException {
         try (Connection connection = dataSource.getConnection();
