@@ -11,10 +11,15 @@
 # an error when it is not 2xx or gets no answer within 10 s (wrk --timeout). Then the same for
 # login at the peer's Argon2id parameters and for refresh and /me signed with ES256.
 # Runs on JDK 17 (`java`) and JDK 25 (JAVA25); writes bench/results/<stamp>.csv and .md, with the
-# floors of bench/Floors.java measured in the same run. Loopback only; stops by itself.
+# floors of bench/Floors.java measured in the same run (before and after each JDK's cells, the
+# lower of the two kept: this machine's speed drifts within a run). Then the peer, Keycloak
+# (PEER_VERSION, its Quarkus distribution from Maven Central, on JDK 25 with the same heap, on the
+# same PostgreSQL), gets the same load: password grant, refresh_token grant (each client its newest
+# refresh token), userinfo with a valid access token. Loopback only; stops by itself.
 #
 # Environment: JAVA17, JAVA25 (java binaries), JDKS ("17 25"), SECONDS_PER_CELL (15), WARMUP (10),
-# CLIENTS ("1 8 32"), BENCH_JAVA_OPTS (-Xmx512m: a production heap, not 1/4 of the machine), BENCH_JDBC_URL + BENCH_DB_USER + BENCH_DB_PASSWORD (use that database).
+# CLIENTS ("1 8 32"), PEER (keycloak; "none" skips it), PEER_VERSION (26.7.3), BENCH_JAVA_OPTS (-Xmx512m -XX:+UseParallelGC: a production heap, not 1/4 of the machine, and the
+# collector of docker/Dockerfile.jvm; the peer keeps its own options, with the same 512 MB heap), BENCH_JDBC_URL + BENCH_DB_USER + BENCH_DB_PASSWORD (use that database).
 # Needs: wrk, curl, openssl; psql for the lock-wait sampling (skipped without it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,8 +29,11 @@ JDKS=${JDKS:-17 25}
 seconds=${SECONDS_PER_CELL:-15}
 warmup=${WARMUP:-10}
 clients=${CLIENTS:-1 8 32}
-java_opts=${BENCH_JAVA_OPTS:--Xmx512m}
+peer=${PEER:-keycloak}
+peer_version=${PEER_VERSION:-26.7.3}
+java_opts=${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseParallelGC}
 port=18080
+kc_port=18180
 password="bench password 123"
 users=64
 stamp=$(date -u +%Y%m%dT%H%MZ)
@@ -36,9 +44,11 @@ csv=$results/$stamp.csv
 md=$results/$stamp.md
 work=$(mktemp -d)
 app_pid=
+kc_pid=
 pg_pid=
 cleanup() {
   [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+  [ -n "$kc_pid" ] && { kill "$kc_pid" 2>/dev/null; wait "$kc_pid" 2>/dev/null; } || true
   [ -n "$pg_pid" ] && { exec 7>&- || true; wait "$pg_pid" 2>/dev/null || true; }
   rm -rf "$work"
 }
@@ -53,16 +63,19 @@ if [ -n "${BENCH_JDBC_URL:-}" ]; then
 elif command -v pg_lsclusters >/dev/null && [ -n "$(pg_lsclusters -h 2>/dev/null)" ] && [ "$(id -u)" = 0 ]; then
   read -r pg_version pg_cluster pg_port _ < <(pg_lsclusters -h | head -1)
   pg_ctlcluster "$pg_version" "$pg_cluster" start 2>/dev/null || true
-  (cd /tmp && su postgres -c "psql -q -p $pg_port" >/dev/null) <<'SQL'
-drop database if exists gatehouse_bench;
-do $$ begin
-  if not exists (select from pg_roles where rolname = 'gatehouse_bench') then
-    create role gatehouse_bench login password 'gatehouse_bench';
+  for name in gatehouse_bench keycloak_bench; do # a fresh database and its owner for each server
+    (cd /tmp && su postgres -c "psql -q -p $pg_port" >/dev/null) <<SQL
+drop database if exists $name;
+do \$\$ begin
+  if not exists (select from pg_roles where rolname = '$name') then
+    create role $name login password '$name';
   end if;
-end $$;
-create database gatehouse_bench owner gatehouse_bench;
+end \$\$;
+create database $name owner $name;
 SQL
+  done
   jdbc="jdbc:postgresql://127.0.0.1:$pg_port/gatehouse_bench" db_user=gatehouse_bench db_password=gatehouse_bench
+  peer_jdbc="jdbc:postgresql://127.0.0.1:$pg_port/keycloak_bench" peer_db_user=keycloak_bench peer_db_password=keycloak_bench
   database="system PostgreSQL $(su postgres -c "psql -p $pg_port -Atc 'show server_version'" 2>/dev/null | cut -d' ' -f1) (fresh database)"
 else
   log "no system PostgreSQL: starting the embedded one"
@@ -76,6 +89,8 @@ else
   jdbc="jdbc:postgresql://127.0.0.1:$pg_port/postgres" db_user=postgres db_password=
   database="embedded PostgreSQL (zonky)"
 fi
+# Elsewhere the peer shares Gatehouse's database: its tables have other names.
+peer_jdbc=${peer_jdbc:-$jdbc} peer_db_user=${peer_db_user:-$db_user} peer_db_password=${peer_db_password:-$db_password}
 psql_url="postgresql://$db_user:$db_password@$(sed -E 's#jdbc:postgresql://##' <<<"$jdbc")"
 lock_waits() {
   command -v psql >/dev/null || { echo ""; return; }
@@ -90,10 +105,22 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/rsa.pem
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/ec.pem" 2>/dev/null
 bcprov=$(ls "$work"/app/lib/main/org.bouncycastle.bcprov-*.jar)
 
-echo "jdk,signing,argon2,endpoint,clients,requests,rps,p50_ms,p90_ms,p99_ms,errors,server_cpu_ms_per_req,loadgen_cpu_ms_per_req,max_lock_waits" > "$csv"
-: > "$work/floors.csv"; : > "$work/runs.txt"
+echo "server,jdk,signing,argon2,endpoint,clients,requests,rps,p50_ms,p90_ms,p99_ms,errors,server_cpu_ms_per_req,loadgen_cpu_ms_per_req,max_lock_waits" > "$csv"
+: > "$work/floors-raw.csv"; : > "$work/runs.txt"
+floors() { # <jdk> <java>: one more measurement of each floor; the summary keeps the lowest
+  "$2" -cp "$bcprov" bench/Floors.java | sed "s/^floor,/$1,/" >> "$work/floors-raw.csv"
+}
 
-# ---- Server -----------------------------------------------------------------------------------
+# ---- Servers ----------------------------------------------------------------------------------
+# target: which server the load goes to (gatehouse or keycloak); server_pid: whose CPU is counted.
+target=gatehouse
+server_pid=
+wait_ready() { # <url> <pid of the launcher> <log>
+  until curl -sf -o /dev/null "$1"; do
+    kill -0 "$2" 2>/dev/null || { tail -50 "$3" >&2; exit 1; }
+    sleep 0.02
+  done
+}
 start_server() { # <java> <key> [VAR=value...]
   local java=$1 key=$2; shift 2
   local t0; t0=$(date +%s%N)
@@ -102,19 +129,26 @@ start_server() { # <java> <key> [VAR=value...]
     GATEHOUSE_JWT_SIGNING_KEY_FILES="$key" GATEHOUSE_JWT_ISSUER=https://bench.gatehouse \
     GATEHOUSE_JWT_AUDIENCE=bench GATEHOUSE_RATE_LIMIT_ENABLED=false "$@" \
     "$java" $java_opts -jar quarkus-run.jar) >> "$raw/server.log" 2>&1 &
-  app_pid=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready"; do
-    kill -0 "$app_pid" 2>/dev/null || { tail -50 "$raw/server.log" >&2; exit 1; }
-    sleep 0.02
-  done
+  app_pid=$! server_pid=$! target=gatehouse
+  wait_ready "http://127.0.0.1:$port/q/health/ready" "$app_pid" "$raw/server.log"
   ready_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
 stop_server() { kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=; }
-server_cpu_ticks() { awk '{print $14 + $15}' "/proc/$app_pid/stat"; }
+server_cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+rss_mb() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status") / 1024 )); }
 
-post() { curl -s -H 'Content-Type: application/json' -d "$2" "http://127.0.0.1:$port$1"; }
 json_field() { sed -nE "s/.*\"$1\":\"([^\"]+)\".*/\1/p"; }
-login_token() { post /api/auth/login "{\"email\":\"$1\",\"password\":\"$password\"}" | json_field "$2"; }
+login_token() { # <email> <accessToken|refreshToken>
+  if [ "$target" = keycloak ]; then
+    local field=access_token; [ "$2" = refreshToken ] && field=refresh_token
+    curl -s --data-urlencode grant_type=password --data-urlencode client_id=bench --data-urlencode scope=openid \
+      --data-urlencode "username=$1" --data-urlencode "password=$password" \
+      "http://127.0.0.1:$kc_port/realms/bench/protocol/openid-connect/token" | json_field "$field"
+  else
+    curl -s -H 'Content-Type: application/json' -d "{\"email\":\"$1\",\"password\":\"$password\"}" \
+      "http://127.0.0.1:$port/api/auth/login" | json_field "$2"
+  fi
+}
 
 create_users() {
   : > "$work/users.txt"
@@ -128,23 +162,73 @@ fresh_sessions() { # <count>: one new session (refresh token) for each of the fi
   for i in $(seq 1 "$1"); do echo "$(login_token "$(sed -n "${i}p" "$work/users.txt")" refreshToken)" >> "$work/tokens.txt"; done
 }
 
+# The peer: Keycloak's Quarkus distribution, a realm "bench" with a public client "bench" (direct
+# access grants on: the password grant is the closest to Gatehouse's login) and the same users
+# with the same password, hashed by the peer's defaults (Argon2id m=7168, t=5, p=1). Everything
+# else is the peer's default configuration, in its production mode (`start --optimized`).
+start_peer() {
+  local cache="${PEER_CACHE:-$HOME/.cache/gatehouse-bench}"
+  local dist="$cache/keycloak-quarkus-dist-$peer_version.tar.gz"
+  if [ ! -f "$dist" ]; then
+    log "fetching Keycloak $peer_version from Maven Central"
+    ./mvnw -B -q dependency:copy -Dartifact="org.keycloak:keycloak-quarkus-dist:$peer_version:tar.gz" \
+      -DoutputDirectory="$cache" > "$raw/peer-fetch.log" 2>&1
+  fi
+  tar xzf "$dist" -C "$work"
+  local home="$work/keycloak-$peer_version"
+  mkdir -p "$home/data/import"
+  {
+    echo '{"realm":"bench","enabled":true,"sslRequired":"none",'
+    echo '"clients":[{"clientId":"bench","enabled":true,"publicClient":true,"directAccessGrantsEnabled":true,"standardFlowEnabled":false}],'
+    echo '"users":['
+    local i=0
+    while read -r email; do
+      [ $i -gt 0 ] && echo ','; i=$((i + 1))
+      echo "{\"username\":\"$email\",\"email\":\"$email\",\"firstName\":\"Bench\",\"lastName\":\"User $i\",\"emailVerified\":true,\"enabled\":true,"
+      echo " \"credentials\":[{\"type\":\"password\",\"value\":\"$password\",\"temporary\":false}]}"
+    done < "$work/users.txt"
+    echo ']}'
+  } > "$home/data/import/bench-realm.json"
+  export JAVA_HOME; JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$JAVA25")")")
+  log "Keycloak $peer_version: build (PostgreSQL, local cache)"
+  "$home/bin/kc.sh" build --db=postgres --health-enabled=true --cache=local > "$raw/peer-build.log" 2>&1
+  local t0; t0=$(date +%s%N)
+  # The peer's own JVM options (G1 with its tuning) and its own heap default outside containers,
+  # which has the same 512 MB maximum as Gatehouse's.
+  JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m" KC_BOOTSTRAP_ADMIN_USERNAME=bench-admin \
+    KC_BOOTSTRAP_ADMIN_PASSWORD="$(openssl rand -hex 16)" \
+    "$home/bin/kc.sh" start --optimized --import-realm --http-enabled=true --http-port=$kc_port \
+    --http-management-port=$((kc_port + 10)) --hostname-strict=false \
+    --db-url="$peer_jdbc" --db-username="$peer_db_user" --db-password="$peer_db_password" > "$raw/peer.log" 2>&1 &
+  kc_pid=$!
+  wait_ready "http://127.0.0.1:$((kc_port + 10))/health/ready" "$kc_pid" "$raw/peer.log"
+  ready_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  server_pid=$(pgrep -P "$kc_pid" java) target=keycloak
+}
+stop_peer() { kill "$kc_pid"; wait "$kc_pid" 2>/dev/null || true; kc_pid=; }
+
 # ---- One cell ---------------------------------------------------------------------------------
 to_ms() { awk '{v = $1; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}; printf "%.2f", v}'; }
 wrk_run() { # <endpoint> <clients> <duration> <output>
   local endpoint=$1 c=$2 duration=$3 out=$4 threads=$(( $2 < 2 ? 1 : 2 ))
+  local base="http://127.0.0.1:$port" login=/api/auth/login refresh=/api/auth/refresh me=/api/users/me protocol=gatehouse
+  if [ "$target" = keycloak ]; then
+    base="http://127.0.0.1:$kc_port/realms/bench/protocol/openid-connect" protocol=oidc
+    login=/token refresh=/token me=/userinfo
+  fi
   case $endpoint in
     login) wrk -t$threads -c"$c" -d"$duration" --timeout 10s --latency -s bench/wrk/auth.lua \
-             "http://127.0.0.1:$port/api/auth/login" -- login "$work/users.txt" $threads "$password" > "$out" ;;
+             "$base$login" -- login "$work/users.txt" $threads "$password" $protocol > "$out" ;;
     refresh)
       wrk -t$threads -c"$c" -d"$duration" --timeout 10s --latency -s bench/wrk/auth.lua \
-        "http://127.0.0.1:$port/api/auth/refresh" -- refresh "$work/tokens.txt" $threads > "$out" ;;
+        "$base$refresh" -- refresh "$work/tokens.txt" $threads - $protocol > "$out" ;;
     me) wrk -t$threads -c"$c" -d"$duration" --timeout 10s --latency -H "Authorization: Bearer $access_token" \
-          "http://127.0.0.1:$port/api/users/me" > "$out" ;;
+          "$base$me" > "$out" ;;
   esac
 }
-cell() { # <jdk> <signing> <argon2> <endpoint> <clients>
-  local jdk=$1 signing=$2 argon2=$3 endpoint=$4 c=$5
-  local name="$jdk-$signing-$argon2-$endpoint-c$c"
+cell() { # <server> <jdk> <signing> <argon2> <endpoint> <clients>
+  local server=$1 jdk=$2 signing=$3 argon2=$4 endpoint=$5 c=$6
+  local name="$server-$jdk-$signing-$argon2-$endpoint-c$c"
   if [ "$endpoint" = refresh ]; then fresh_sessions "$c"; fi
   wrk_run "$endpoint" "$c" "${warmup}s" "$raw/$name.warmup.txt"
   if [ "$endpoint" = refresh ]; then fresh_sessions "$c"; fi   # the warm-up's tokens are spent
@@ -170,8 +254,15 @@ cell() { # <jdk> <signing> <argon2> <endpoint> <clients>
   local server_ms loadgen_ms
   server_ms=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$requests" -v hz="$hz" 'BEGIN {printf "%.3f", (b - a) * 1000 / hz / n}')
   loadgen_ms=$(awk -v n="$requests" '{printf "%.3f", ($1 + $2) * 1000 / n}' "$work/loadgen-cpu.txt")
-  echo "$jdk,$signing,$argon2,$endpoint,$c,$requests,$rps,$p50,$p90,$p99,$errors,$server_ms,$loadgen_ms,${max_waits:-}" >> "$csv"
+  echo "$server,$jdk,$signing,$argon2,$endpoint,$c,$requests,$rps,$p50,$p90,$p99,$errors,$server_ms,$loadgen_ms,${max_waits:-}" >> "$csv"
   log "$name: $rps req/s, p99 $p99 ms, errors $errors, server CPU $server_ms ms/req, lock waits ${max_waits:-n/a}"
+}
+warm_up() { # <label>: JIT warm-up of the whole server, not reported (each cell has its own as well)
+  fresh_sessions 8
+  wrk_run refresh 8 "${warmup}s" "$raw/$1-warmup-refresh.txt"
+  wrk_run login 8 "${warmup}s" "$raw/$1-warmup-login.txt"
+  access_token=$(login_token "$(tail -1 "$work/users.txt")" accessToken)
+  wrk_run me 8 "${warmup}s" "$raw/$1-warmup-me.txt"
 }
 
 # ---- The matrix -------------------------------------------------------------------------------
@@ -179,31 +270,26 @@ for jdk in $JDKS; do
   java_bin=$JAVA17; [ "$jdk" = 25 ] && java_bin=$JAVA25
   jdk_version=$("$java_bin" -version 2>&1 | head -1 | sed -E 's/.*version "([^"]+)".*/\1/')
   log "JDK $jdk_version: floors"
-  "$java_bin" -cp "$bcprov" bench/Floors.java | sed "s/^floor,/$jdk,/" >> "$work/floors.csv"
+  floors "$jdk" "$java_bin"
 
   log "JDK $jdk_version: RS256, default Argon2id"
   start_server "$java_bin" "$work/rsa.pem"
-  echo "$jdk,$jdk_version,startup_ms,$ready_ms" >> "$work/runs.txt"
+  echo "gatehouse,$jdk,$jdk_version,startup_ms,$ready_ms" >> "$work/runs.txt"
   create_users
-  # JIT warm-up of the whole service, not reported: every endpoint, then each cell its own warm-up.
-  fresh_sessions 8
-  wrk_run refresh 8 "${warmup}s" "$raw/$jdk-warmup-refresh.txt"
-  wrk_run login 8 "${warmup}s" "$raw/$jdk-warmup-login.txt"
-  access_token=$(login_token "$(tail -1 "$work/users.txt")" accessToken)
-  wrk_run me 8 "${warmup}s" "$raw/$jdk-warmup-me.txt"
+  warm_up "$jdk"
   for endpoint in login refresh me; do
     # a session of its own for /me, made just before (the other cells' logins may evict older ones)
     if [ "$endpoint" = me ]; then access_token=$(login_token "$(tail -1 "$work/users.txt")" accessToken); fi
-    for c in $clients; do cell "$jdk" RS256 default "$endpoint" "$c"; done
+    for c in $clients; do cell gatehouse "$jdk" RS256 default "$endpoint" "$c"; done
   done
-  echo "$jdk,$jdk_version,rss_after_mb,$(( $(awk '/VmRSS/ {print $2}' "/proc/$app_pid/status") / 1024 ))" >> "$work/runs.txt"
+  echo "gatehouse,$jdk,$jdk_version,rss_after_mb,$(rss_mb)" >> "$work/runs.txt"
   stop_server
 
   log "JDK $jdk_version: login at the peer's Argon2id parameters (m=7168, t=5, p=1)"
   start_server "$java_bin" "$work/rsa.pem" GATEHOUSE_PASSWORD_ARGON2_MEMORY_KIB=7168 \
     GATEHOUSE_PASSWORD_ARGON2_ITERATIONS=5 GATEHOUSE_PASSWORD_ARGON2_PARALLELISM=1
   while read -r email; do login_token "$email" accessToken > /dev/null; done < "$work/users.txt" # re-hash all
-  for c in $clients; do cell "$jdk" RS256 peer login "$c"; done
+  for c in $clients; do cell gatehouse "$jdk" RS256 peer login "$c"; done
   stop_server
 
   log "JDK $jdk_version: ES256"
@@ -212,10 +298,29 @@ for jdk in $JDKS; do
   wrk_run refresh 8 "${warmup}s" "$raw/$jdk-es256-warmup-refresh.txt"
   for endpoint in refresh me; do
     if [ "$endpoint" = me ]; then access_token=$(login_token "$(tail -1 "$work/users.txt")" accessToken); fi
-    for c in $clients; do cell "$jdk" ES256 default "$endpoint" "$c"; done
+    for c in $clients; do cell gatehouse "$jdk" ES256 default "$endpoint" "$c"; done
   done
   stop_server
+
+  log "JDK $jdk_version: floors again"
+  floors "$jdk" "$java_bin"
 done
+
+if [ "$peer" = keycloak ]; then
+  [ -s "$work/users.txt" ] || for i in $(seq 1 $users); do echo "bench-$i-$stamp@bench.invalid"; done > "$work/users.txt"
+  peer_jdk_version=$("$JAVA25" -version 2>&1 | head -1 | sed -E 's/.*version "([^"]+)".*/\1/')
+  start_peer
+  echo "keycloak-$peer_version,25,$peer_jdk_version,startup_ms,$ready_ms" >> "$work/runs.txt"
+  warm_up peer
+  for endpoint in login refresh me; do
+    if [ "$endpoint" = me ]; then access_token=$(login_token "$(tail -1 "$work/users.txt")" accessToken); fi
+    for c in $clients; do cell "keycloak-$peer_version" 25 RS256 peer "$endpoint" "$c"; done
+  done
+  echo "keycloak-$peer_version,25,$peer_jdk_version,rss_after_mb,$(rss_mb)" >> "$work/runs.txt"
+  stop_peer
+fi
+# The lower of each floor's measurements: drift only ever makes the machine slower.
+sort -t, -k1,2 -k3,3g "$work/floors-raw.csv" | awk -F, '!seen[$1 FS $2]++' > "$work/floors.csv"
 
 # ---- Summary ----------------------------------------------------------------------------------
 {
@@ -224,11 +329,11 @@ done
   echo "- command: \`bash bench/run.sh\` (SECONDS_PER_CELL=$seconds after a ${warmup} s warm-up per cell, clients: $clients; server JVM options: $java_opts)"
   echo "- machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"); load generator (wrk) on the same cores"
   echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml || echo ' (with uncommitted changes)'); database: $database"
-  while IFS=, read -r jdk version what value; do
-    echo "- JDK $version: $what $value"
+  while IFS=, read -r server jdk version what value; do
+    echo "- $server on JDK $version: $what $value"
   done < "$work/runs.txt"
   echo
-  echo "## Floors (one core, the JDK's providers; Bouncy Castle Argon2id)"
+  echo "## Floors (one core, the JDK's providers; Bouncy Castle Argon2id; the lower of the measurements before and after the JDK's cells)"
   echo
   echo "| JDK | operation | ms |"
   echo "|---|---|---|"
@@ -238,10 +343,11 @@ done
   echo
   echo "Server CPU and load-generator CPU are milliseconds per request. Ratio: server CPU over the"
   echo "request's floor (refresh: one signature; login: one Argon2id hash at the same parameters; /me: the 0.1 ms target)."
+  echo "The peer's rows: login is its password grant, refresh its refresh_token grant, me its userinfo."
   echo
-  echo "| JDK | signing | Argon2id | endpoint | clients | req/s | p50 ms | p90 ms | p99 ms | errors | server CPU | ratio | wrk CPU | lock waits |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-  tail -n +2 "$csv" | while IFS=, read -r jdk signing argon2 endpoint c requests rps p50 p90 p99 errors server loadgen waits; do
+  echo "| server | JDK | signing | Argon2id | endpoint | clients | req/s | p50 ms | p90 ms | p99 ms | errors | server CPU | ratio | wrk CPU | lock waits |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  tail -n +2 "$csv" | while IFS=, read -r who jdk signing argon2 endpoint c requests rps p50 p90 p99 errors server loadgen waits; do
     case $endpoint in
       refresh) floor=$(awk -F, -v j="$jdk" -v op="$signing sign" '$1 == j && $2 == op {print $3}' "$work/floors.csv") ;;
       login) params="m=19456 t=2 p=1"; [ "$argon2" = peer ] && params="m=7168 t=5 p=1"
@@ -250,8 +356,25 @@ done
     esac
     ratio=$(awk -v s="$server" -v f="$floor" 'BEGIN {if (f > 0) printf "%.2fx", s / f}')
     argon_label=$argon2; [ "$endpoint" = login ] || argon_label="-"
-    echo "| $jdk | $signing | $argon_label | $endpoint | $c | $rps | $p50 | $p90 | $p99 | $errors | $server | $ratio | $loadgen | ${waits:-n/a} |"
+    echo "| $who | $jdk | $signing | $argon_label | $endpoint | $c | $rps | $p50 | $p90 | $p99 | $errors | $server | $ratio | $loadgen | ${waits:-n/a} |"
   done
+  if grep -q '^keycloak' "$csv"; then
+    echo
+    echo "## Against the peer (same run, same load; throughput ratio Gatehouse / $(grep -m1 -o '^keycloak[^,]*' "$csv")"
+    echo
+    echo "| cell | Gatehouse req/s | peer req/s | ratio |"
+    echo "|---|---|---|---|"
+    for pair in "refresh default 32" "me default 32" "login peer 8" "refresh default 8" "me default 8" "login peer 32"; do
+      set -- $pair
+      for jdk in $JDKS; do
+        ours=$(awk -F, -v j="$jdk" -v e="$1" -v a="$2" -v c="$3" '$1 == "gatehouse" && $2 == j && $3 == "RS256" && $5 == e && $6 == c && (e != "login" || $4 == a) {print $8}' "$csv")
+        theirs=$(awk -F, -v e="$1" -v c="$3" '$1 ~ /^keycloak/ && $5 == e && $6 == c {print $8}' "$csv")
+        [ -n "$ours" ] && [ -n "$theirs" ] || continue
+        case $1 in login) label="login, both at m=7168 t=5 p=1" ;; me) label="/me vs userinfo" ;; *) label=$1 ;; esac
+        echo "| $label at $3 clients, Gatehouse on JDK $jdk | $ours | $theirs | $(awk -v a="$ours" -v b="$theirs" 'BEGIN {printf "%.2fx", a / b}') |"
+      done
+    done
+  fi
 } > "$md"
 cat "$md"
 log "wrote $csv and $md (raw wrk output in $raw, not committed)"
