@@ -18,8 +18,9 @@
 # refresh token), userinfo with a valid access token. Loopback only; stops by itself.
 #
 # Environment: JAVA17, JAVA25 (java binaries), JDKS ("17 25"), SECONDS_PER_CELL (15), WARMUP (10),
-# CLIENTS ("1 8 32"), PEER (keycloak; "none" skips it), PEER_VERSION (26.7.3), BENCH_JAVA_OPTS (-Xmx512m -XX:+UseParallelGC: a production heap, not 1/4 of the machine, and the
-# collector of docker/Dockerfile.jvm; the peer keeps its own options, with the same 512 MB heap), BENCH_JDBC_URL + BENCH_DB_USER + BENCH_DB_PASSWORD (use that database).
+# CLIENTS ("1 8 32"), PEER (keycloak; "none" skips it), PEER_VERSION (26.7.3), BENCH_JAVA_OPTS (-Xmx512m -XX:+UseParallelGC and the Argon2 inlining command:
+# a production heap, not 1/4 of the machine, and the options of docker/Dockerfile.jvm; the peer
+# keeps its own options, with the same 512 MB heap), BENCH_JDBC_URL + BENCH_DB_USER + BENCH_DB_PASSWORD (use that database).
 # Needs: wrk, curl, openssl; psql for the lock-wait sampling (skipped without it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +32,8 @@ warmup=${WARMUP:-10}
 clients=${CLIENTS:-1 8 32}
 peer=${PEER:-keycloak}
 peer_version=${PEER_VERSION:-26.7.3}
-java_opts=${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseParallelGC}
+argon2_jit="-XX:CompileCommand=quiet -XX:CompileCommand=inline,org.bouncycastle.crypto.generators.Argon2BytesGenerator::quarterRound"
+java_opts=${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseParallelGC $argon2_jit}
 port=18080
 kc_port=18180
 password="bench password 123"
@@ -108,7 +110,7 @@ bcprov=$(ls "$work"/app/lib/main/org.bouncycastle.bcprov-*.jar)
 echo "server,jdk,signing,argon2,endpoint,clients,requests,rps,p50_ms,p90_ms,p99_ms,errors,server_cpu_ms_per_req,loadgen_cpu_ms_per_req,max_lock_waits" > "$csv"
 : > "$work/floors-raw.csv"; : > "$work/runs.txt"
 floors() { # <jdk> <java>: one more measurement of each floor; the summary keeps the lowest
-  "$2" -cp "$bcprov" bench/Floors.java | sed "s/^floor,/$1,/" >> "$work/floors-raw.csv"
+  "$2" $argon2_jit -cp "$bcprov" bench/Floors.java | sed "s/^floor,/$1,/" >> "$work/floors-raw.csv"
 }
 
 # ---- Servers ----------------------------------------------------------------------------------
