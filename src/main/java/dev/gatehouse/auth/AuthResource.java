@@ -25,7 +25,9 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
 import jakarta.ws.rs.NotSupportedException;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import jakarta.ws.rs.Consumes;
@@ -52,6 +54,8 @@ public class AuthResource {
     private final SignIn signIn;
     private final RefreshTokens refreshTokens;
     private final RefreshQueue refreshQueue;
+    /** Read from Vert.x's request, not as a JAX-RS parameter: documented here for the OpenAPI. */
+    private static final String REFRESH_COOKIE = "Web (cookie) mode: the refresh token, when the body carries none (SPEC §5).";
     private final AccessTokens accessTokens;
     private final AccountSecurity accountSecurity;
     private final RateLimits rateLimits;
@@ -116,6 +120,7 @@ public class AuthResource {
     @POST
     @Path("/refresh")
     @Consumes(MediaType.WILDCARD) // cookie mode may send no body at all, with any Content-Type
+    @Parameter(name = WebMode.COOKIE, in = ParameterIn.COOKIE, description = REFRESH_COOKIE)
     public Response refresh(@RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
                                     schema = @Schema(implementation = RefreshRequest.class))) byte[] body, @HeaderParam("Content-Type") String contentType, @Context HttpServerRequest http,
                             @HeaderParam(WebMode.CLIENT_HEADER) String client, @HeaderParam("Origin") String origin) {
@@ -151,6 +156,7 @@ public class AuthResource {
     @POST
     @Path("/logout")
     @Consumes(MediaType.WILDCARD) // cookie mode may send no body at all, with any Content-Type
+    @Parameter(name = WebMode.COOKIE, in = ParameterIn.COOKIE, description = REFRESH_COOKIE)
     public Response logout(@RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
                                     schema = @Schema(implementation = RefreshRequest.class))) byte[] body, @HeaderParam("Content-Type") String contentType,
                            @HeaderParam(WebMode.CLIENT_HEADER) String client,

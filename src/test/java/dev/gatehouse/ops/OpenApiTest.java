@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,10 @@ class OpenApiTest {
         List<String> codes = doc.getList("components.schemas.Problem.properties.code.enum");
         assertTrue(codes.containsAll(List.of("validation_failed", "invalid_refresh_token", "service_unavailable")), codes.toString());
         assertNotNull(doc.get("paths.'/api/auth/register'.post.requestBody"), "the register body is described");
+        for (String path : new String[] {"/api/auth/refresh", "/api/auth/logout"}) {
+            assertEquals(List.of("cookie"), doc.getList("paths.'" + path + "'.post.parameters.findAll { it.name == 'gh_refresh' }.in"),
+                    path + " documents the refresh cookie of web mode");
+        }
         String refreshBody = doc.getString("paths.'/api/auth/refresh'.post.requestBody.content.'application/json'.schema.'$ref'");
         assertTrue(refreshBody != null && refreshBody.endsWith("RefreshRequest"), "refresh body: " + refreshBody);
     }
