@@ -1,6 +1,8 @@
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -10,8 +12,10 @@ import java.security.spec.ECGenParameterSpec;
 
 /**
  * The cryptographic floor of each request, single-threaded, with the JDK's providers (and Bouncy
- * Castle's Argon2id, the one Gatehouse uses), so the benchmark takes its ratios in the same run:
- *   java -cp target/quarkus-app/lib/main/org.bouncycastle.bcprov-jdk18on-1.82.jar bench/Floors.java
+ * Castle's Argon2id, the reference the ratios are taken against), so the benchmark takes its ratios
+ * in the same run; with Gatehouse's jar on the class path also Gatehouse's own Argon2id
+ * (dev.gatehouse.user.Argon2id, one reused workspace, as the server runs it):
+ *   java -cp target/quarkus-app/lib/main/org.bouncycastle.bcprov-jdk18on-1.82.jar:target/quarkus-app/app/gatehouse-0.1.0-SNAPSHOT.jar bench/Floors.java
  * Prints CSV lines: floor,operation,ms_per_op.
  */
 public class Floors {
@@ -31,6 +35,8 @@ public class Floors {
 
         argon2(19456, 2, 1); // Gatehouse's default (OWASP's first recommendation)
         argon2(7168, 5, 1);  // the peer's (Keycloak) default
+        ownArgon2(19456, 2, 1);
+        ownArgon2(7168, 5, 1);
     }
 
     private static void signatures(String name, String algorithm, KeyPair keys, byte[] payload) throws Exception {
@@ -81,6 +87,33 @@ public class Floors {
             }
             if (round == 1) {
                 print("Argon2id m=" + memoryKib + " t=" + iterations + " p=" + parallelism, (System.nanoTime() - t0) / 1e6 / n);
+            }
+        }
+    }
+
+    private static void ownArgon2(int memoryKib, int iterations, int parallelism) throws Exception {
+        Class<?> type;
+        try {
+            type = Class.forName("dev.gatehouse.user.Argon2id");
+        } catch (ClassNotFoundException e) {
+            return; // only Bouncy Castle on the class path
+        }
+        Constructor<?> constructor = type.getDeclaredConstructor();
+        constructor.setAccessible(true);
+        Method hash = type.getDeclaredMethod("hash", byte[].class, byte[].class, int.class, int.class, int.class, int.class);
+        hash.setAccessible(true);
+        Object workspace = constructor.newInstance();
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        byte[] password = "correct horse battery staple".getBytes(StandardCharsets.UTF_8);
+        for (int round = 0; round < 2; round++) {
+            int n = round == 0 ? 10 : 30;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                hash.invoke(workspace, password, salt, memoryKib, iterations, parallelism, 32);
+            }
+            if (round == 1) {
+                print("Gatehouse Argon2id m=" + memoryKib + " t=" + iterations + " p=" + parallelism, (System.nanoTime() - t0) / 1e6 / n);
             }
         }
     }

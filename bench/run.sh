@@ -18,7 +18,7 @@
 # refresh token), userinfo with a valid access token. Loopback only; stops by itself.
 #
 # Environment: JAVA17, JAVA25 (java binaries), JDKS ("17 25"), SECONDS_PER_CELL (15), WARMUP (10),
-# CLIENTS ("1 8 32"), PEER (keycloak; "none" skips it), PEER_VERSION (26.7.3), BENCH_JAVA_OPTS (-Xmx512m -XX:+UseParallelGC and the Argon2 inlining command:
+# CLIENTS ("1 8 32"), PEER (keycloak; "none" skips it), PEER_VERSION (26.7.3), BENCH_JAVA_OPTS (-Xmx512m -XX:+UseParallelGC:
 # a production heap, not 1/4 of the machine, and the options of docker/Dockerfile.jvm; the peer
 # keeps its own options, with the same 512 MB heap), BENCH_JDBC_URL + BENCH_DB_USER + BENCH_DB_PASSWORD (use that database).
 # Needs: wrk, curl, openssl; psql for the lock-wait sampling (skipped without it).
@@ -32,8 +32,10 @@ warmup=${WARMUP:-10}
 clients=${CLIENTS:-1 8 32}
 peer=${PEER:-keycloak}
 peer_version=${PEER_VERSION:-26.7.3}
+# Bouncy Castle's Argon2 (the floor's reference) runs at half speed in about one JVM in 5-10 unless
+# its quarter round is inlined (README "Benchmark"); Gatehouse's own Argon2id needs no such help.
 argon2_jit="-XX:CompileCommand=quiet -XX:CompileCommand=inline,org.bouncycastle.crypto.generators.Argon2BytesGenerator::quarterRound"
-java_opts=${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseParallelGC $argon2_jit}
+java_opts=${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseParallelGC}
 port=18080
 kc_port=18180
 password="bench password 123"
@@ -106,11 +108,12 @@ cp -r target/quarkus-app "$work/app"
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/rsa.pem" 2>/dev/null
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/ec.pem" 2>/dev/null
 bcprov=$(ls "$work"/app/lib/main/org.bouncycastle.bcprov-*.jar)
+gatehouse_jar=$(ls "$work"/app/app/gatehouse-*.jar)
 
 echo "server,jdk,signing,argon2,endpoint,clients,requests,rps,p50_ms,p90_ms,p99_ms,errors,server_cpu_ms_per_req,loadgen_cpu_ms_per_req,max_lock_waits" > "$csv"
 : > "$work/floors-raw.csv"; : > "$work/runs.txt"
 floors() { # <jdk> <java>: one more measurement of each floor; the summary keeps the lowest
-  "$2" $argon2_jit -cp "$bcprov" bench/Floors.java | sed "s/^floor,/$1,/" >> "$work/floors-raw.csv"
+  "$2" $argon2_jit -cp "$bcprov:$gatehouse_jar" bench/Floors.java | sed "s/^floor,/$1,/" >> "$work/floors-raw.csv"
 }
 
 # ---- Servers ----------------------------------------------------------------------------------
@@ -335,7 +338,7 @@ sort -t, -k1,2 -k3,3g "$work/floors-raw.csv" | awk -F, '!seen[$1 FS $2]++' > "$w
     echo "- $server on JDK $version: $what $value"
   done < "$work/runs.txt"
   echo
-  echo "## Floors (one core, the JDK's providers; Bouncy Castle Argon2id; the lower of the measurements before and after the JDK's cells)"
+  echo "## Floors (one core, the JDK's providers; Bouncy Castle's Argon2id and Gatehouse's own; the lower of the measurements before and after the JDK's cells)"
   echo
   echo "| JDK | operation | ms |"
   echo "|---|---|---|"
@@ -344,11 +347,12 @@ sort -t, -k1,2 -k3,3g "$work/floors-raw.csv" | awk -F, '!seen[$1 FS $2]++' > "$w
   echo "## Cells"
   echo
   echo "Server CPU and load-generator CPU are milliseconds per request. Ratio: server CPU over the"
-  echo "request's floor (refresh: one signature; login: one Argon2id hash at the same parameters; /me: the 0.1 ms target)."
+  echo "request's floor (refresh: one signature; login: one Bouncy Castle Argon2id hash at the same parameters; /me: the 0.1 ms target)."
+  echo "Own-hash ratio (Gatehouse's logins): server CPU over one hash of Gatehouse's own Argon2id, single-threaded."
   echo "The peer's rows: login is its password grant, refresh its refresh_token grant, me its userinfo."
   echo
-  echo "| server | JDK | signing | Argon2id | endpoint | clients | req/s | p50 ms | p90 ms | p99 ms | errors | server CPU | ratio | wrk CPU | lock waits |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| server | JDK | signing | Argon2id | endpoint | clients | req/s | p50 ms | p90 ms | p99 ms | errors | server CPU | ratio | own-hash ratio | wrk CPU | lock waits |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   tail -n +2 "$csv" | while IFS=, read -r who jdk signing argon2 endpoint c requests rps p50 p90 p99 errors server loadgen waits; do
     case $endpoint in
       refresh) floor=$(awk -F, -v j="$jdk" -v op="$signing sign" '$1 == j && $2 == op {print $3}' "$work/floors.csv") ;;
@@ -357,8 +361,13 @@ sort -t, -k1,2 -k3,3g "$work/floors-raw.csv" | awk -F, '!seen[$1 FS $2]++' > "$w
       me) floor=0.1 ;;
     esac
     ratio=$(awk -v s="$server" -v f="$floor" 'BEGIN {if (f > 0) printf "%.2fx", s / f}')
+    own=
+    if [ "$endpoint" = login ] && [ "$who" = gatehouse ]; then
+      own=$(awk -F, -v j="$jdk" -v op="Gatehouse Argon2id $params" '$1 == j && $2 == op {print $3}' "$work/floors.csv")
+      own=$(awk -v s="$server" -v f="$own" 'BEGIN {if (f > 0) printf "%.2fx", s / f}')
+    fi
     argon_label=$argon2; [ "$endpoint" = login ] || argon_label="-"
-    echo "| $who | $jdk | $signing | $argon_label | $endpoint | $c | $rps | $p50 | $p90 | $p99 | $errors | $server | $ratio | $loadgen | ${waits:-n/a} |"
+    echo "| $who | $jdk | $signing | $argon_label | $endpoint | $c | $rps | $p50 | $p90 | $p99 | $errors | $server | $ratio | ${own:--} | $loadgen | ${waits:-n/a} |"
   done
   if grep -q '^keycloak' "$csv"; then
     echo

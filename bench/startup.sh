@@ -27,7 +27,7 @@ JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$JAVA25")")") ./mvnw -B -q packag
 cp -r target/quarkus-app "$work/aot"
 ./mvnw -B -q package -DskipTests > "$work/build.log" 2>&1
 cp -r target/quarkus-app "$work/fast"
-container_opts="-XX:+UseParallelGC -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:CompileCommand=quiet -XX:CompileCommand=inline,org.bouncycastle.crypto.generators.Argon2BytesGenerator::quarterRound"
+container_opts="-XX:+UseParallelGC -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 PATH="$(dirname "$JAVA25"):$PATH" AOT_TRAIN_PORT=$port bash docker/aot-train.sh "$work/aot" $container_opts >&2
 
 # start <dir> <java> [options...]: starts the app in the background, sets $pid and $ready_ms.

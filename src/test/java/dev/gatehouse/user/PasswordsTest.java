@@ -1,7 +1,18 @@
 package dev.gatehouse.user;
 
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,9 +45,50 @@ class PasswordsTest {
     void aMalformedHashNeverVerifies() {
         for (String bad : new String[]{null, "", "plain", "$argon2i$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
                 "$argon2id$v=19$m=x,t=2,p=1$c2FsdA$aGFzaA", "$argon2id$v=19$m=19456,t=2,p=1$!!$aGFzaA",
-                "$argon2id$v=16$m=19456,t=2,p=1$c2FsdA$aGFzaA", "$argon2id$v=19$m=1,t=0,p=1$c2FsdA$aGFzaA"}) {
+                "$argon2id$v=16$m=19456,t=2,p=1$c2FsdA$aGFzaA", "$argon2id$v=19$m=1,t=0,p=1$c2FsdA$aGFzaA",
+                "$argon2id$v=19$m=15,t=1,p=2$c2FsdA$aGFzaA", "$argon2id$v=19$m=99999999,t=1,p=1$c2FsdA$aGFzaA",
+                "$argon2id$v=19$m=64,t=1,p=16777216$c2FsdA$aGFzaA", "$argon2id$v=19$m=64,t=1,p=1$c2FsdA$aGE"}) {
             assertFalse(passwords.verify("anything at all", bad), String.valueOf(bad));
             assertTrue(passwords.needsRehash(bad));
+        }
+    }
+
+    @Test
+    void hashesMadeByBouncyCastleStillVerify() {
+        // the hashes stored before Gatehouse had its own Argon2id came from Bouncy Castle's generator
+        byte[] salt = "sixteen byte slt".getBytes(StandardCharsets.US_ASCII);
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id).withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(19456).withIterations(2).withParallelism(1).withSalt(salt).build());
+        byte[] hash = new byte[32];
+        generator.generateBytes("correct horse battery".getBytes(StandardCharsets.UTF_8), hash);
+        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+        String phc = "$argon2id$v=19$m=19456,t=2,p=1$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
+        assertTrue(passwords.verify("correct horse battery", phc));
+        assertFalse(passwords.verify("correct horse battery!", phc));
+        assertFalse(passwords.needsRehash(phc));
+    }
+
+    @Test
+    void parallelHashesShareTheWorkspacesWithoutMixingThemUp() throws Exception {
+        Passwords small = new Passwords(64, 2, 1);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                String password = "password number " + i;
+                boolean right = i % 3 != 0;
+                Passwords passwordsOfThisCall = i % 20 == 0 ? passwords : small; // some with a larger memory in between
+                results.add(pool.submit(() ->
+                        passwordsOfThisCall.verify(right ? password : password + "x", passwordsOfThisCall.hash(password)) == right));
+            }
+            int correct = 0;
+            for (Future<Boolean> result : results) {
+                correct += result.get() ? 1 : 0;
+            }
+            assertEquals(results.size(), correct);
+        } finally {
+            pool.shutdownNow();
         }
     }
 }
