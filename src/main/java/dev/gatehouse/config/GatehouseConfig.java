@@ -2,6 +2,7 @@ package dev.gatehouse.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 import io.quarkus.runtime.configuration.MemorySize;
@@ -88,14 +89,21 @@ public interface GatehouseConfig {
     interface Password {
         Argon2 argon2();
 
+        /** Checked at start; memory-kib must also be at least 8 x parallelism (RFC 9106 §3.1, checked by Passwords). */
         interface Argon2 {
             @WithDefault("19456")
+            @Min(8)
+            @Max(4194304) // 4 GiB
             int memoryKib();
 
             @WithDefault("2")
+            @Min(1)
+            @Max(1000)
             int iterations();
 
             @WithDefault("1")
+            @Min(1)
+            @Max(64)
             int parallelism();
         }
     }

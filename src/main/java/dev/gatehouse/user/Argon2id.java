@@ -44,6 +44,16 @@ final class Argon2id {
         return memory.length / BLOCK_LONGS;
     }
 
+    /** True when no word of the memory is left set (after every hash). */
+    boolean wiped() {
+        for (long word : memory) {
+            if (word != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Gives the memory back to the heap (after a hash larger than the configured one). */
     void release() {
         memory = new long[0];
@@ -67,8 +77,8 @@ final class Argon2id {
         if (memory.length < blocks * BLOCK_LONGS) {
             memory = new long[blocks * BLOCK_LONGS];
         }
+        byte[] h0 = h0(password, salt, secret, associated, memoryKib, iterations, tagLength);
         try {
-            byte[] h0 = h0(password, salt, secret, associated, memoryKib, iterations, tagLength);
             firstBlocks(h0);
             for (int pass = 0; pass < iterations; pass++) {
                 for (int slice = 0; slice < SYNC_POINTS; slice++) {
@@ -89,6 +99,7 @@ final class Argon2id {
             return hPrime(tagLength, blockBytes);
         } finally {
             // Like the reference implementation, leave nothing derived from the password behind.
+            Arrays.fill(h0, (byte) 0);
             Arrays.fill(memory, 0, blocks * BLOCK_LONGS, 0L);
             Arrays.fill(r, 0L);
             Arrays.fill(q, 0L);

@@ -10,6 +10,8 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -21,6 +23,7 @@ public class Passwords {
 
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getDecoder();
+    private static final Pattern PARAMS = Pattern.compile("m=([1-9][0-9]{0,9}),t=([1-9][0-9]{0,9}),p=([1-9][0-9]{0,9})");
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
 
@@ -36,6 +39,15 @@ public class Passwords {
      * from hash to hash: no per-hash garbage for the collector to copy and sweep.
      */
     private final ConcurrentLinkedQueue<Argon2id> workspaces = new ConcurrentLinkedQueue<>();
+    /**
+     * The most a stored hash may ask for: at least the configured parameters, and never more than
+     * 256 MiB, 16 passes and 64 lanes beyond them. A hash over it (imported, or written into the
+     * database by an attacker) never verifies instead of taking the heap or a core for hours.
+     */
+    static final int MAX_STORED_MEMORY_KIB = 262144;
+    static final int MAX_STORED_ITERATIONS = 16;
+    static final int MAX_STORED_PARALLELISM = 64;
+    private final Params budget;
     private final Params current;
     /** Verified against when the email is unknown, so that both answers cost one Argon2id run. */
     private final String dummyHash;
@@ -47,7 +59,13 @@ public class Passwords {
     }
 
     Passwords(int memoryKib, int iterations, int parallelism) {
+        if (parallelism < 1 || memoryKib < 8 * parallelism || iterations < 1) {
+            throw new IllegalArgumentException("gatehouse.password.argon2.memory-kib must be at least 8 x "
+                    + "gatehouse.password.argon2.parallelism, and iterations and parallelism at least 1");
+        }
         this.current = new Params(memoryKib, iterations, parallelism);
+        this.budget = new Params(Math.max(memoryKib, MAX_STORED_MEMORY_KIB), Math.max(iterations, MAX_STORED_ITERATIONS),
+                Math.max(parallelism, MAX_STORED_PARALLELISM));
         // Random salt and random "hash": verifying against it costs one full Argon2id run and always
         // fails, and building it costs nothing at start (a real hash on a cold JVM takes seconds).
         byte[] salt = new byte[SALT_BYTES];
@@ -71,11 +89,15 @@ public class Passwords {
     /** Constant-time comparison; a hash that does not parse never verifies. */
     public boolean verify(String password, String phc) {
         Parsed parsed = Parsed.of(phc);
-        if (parsed == null) {
+        if (parsed == null || !parsed.params.within(budget)) {
             return false;
         }
         byte[] actual = argon2(password, parsed.salt, parsed.params, parsed.hash.length);
-        return MessageDigest.isEqual(actual, parsed.hash);
+        try {
+            return MessageDigest.isEqual(actual, parsed.hash);
+        } finally {
+            Arrays.fill(actual, (byte) 0);
+        }
     }
 
     /** Spends the same work as {@link #verify} on a hash that matches no password. */
@@ -111,7 +133,15 @@ public class Passwords {
         }
     }
 
+    /** The memory the idle workspaces keep, in KiB (tests). */
+    int pooledKib() {
+        return workspaces.stream().mapToInt(Argon2id::retainedKib).sum();
+    }
+
     private record Params(int memoryKib, int iterations, int parallelism) {
+        boolean within(Params limit) {
+            return memoryKib <= limit.memoryKib && iterations <= limit.iterations && parallelism <= limit.parallelism;
+        }
     }
 
     private record Parsed(Params params, byte[] salt, byte[] hash) {
@@ -124,26 +154,22 @@ public class Passwords {
             if (parts.length != 6 || !parts[1].equals("argon2id") || !parts[2].equals("v=19")) {
                 return null;
             }
+            // exactly "m=<digits>,t=<digits>,p=<digits>", no sign, no leading zero, nothing else
+            Matcher params = PARAMS.matcher(parts[3]);
+            if (!params.matches()) {
+                return null;
+            }
             try {
-                int m = -1, t = -1, p = -1;
-                for (String kv : parts[3].split(",")) {
-                    String[] pair = kv.split("=", 2);
-                    int value = Integer.parseInt(pair[1]);
-                    switch (pair[0]) {
-                        case "m" -> m = value;
-                        case "t" -> t = value;
-                        case "p" -> p = value;
-                        default -> {
-                            return null;
-                        }
-                    }
-                }
-                // RFC 9106 §3.1: m >= 8p KiB; a tag of 4 bytes or more
+                int m = Integer.parseInt(params.group(1));
+                int t = Integer.parseInt(params.group(2));
+                int p = Integer.parseInt(params.group(3));
+                // RFC 9106 §3.1: m >= 8p KiB, a salt of 8 bytes or more, a tag of 4 bytes or more
                 if (p < 1 || p > 0xFFFFFF || t < 1 || m < 8 * p || m > Argon2id.MAX_MEMORY_KIB) {
                     return null;
                 }
+                byte[] salt = B64D.decode(parts[4]);
                 byte[] hash = B64D.decode(parts[5]);
-                return hash.length < 4 ? null : new Parsed(new Params(m, t, p), B64D.decode(parts[4]), hash);
+                return salt.length < 8 || hash.length < 4 ? null : new Parsed(new Params(m, t, p), salt, hash);
             } catch (RuntimeException e) {
                 return null;
             }

@@ -11,6 +11,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class Argon2idTest {
 
@@ -31,19 +32,25 @@ class Argon2idTest {
     void matchesBouncyCastleAcrossParametersWithOneReusedWorkspace() {
         Argon2id workspace = new Argon2id(); // reused on purpose: nothing of one hash may leak into the next
         Random random = new Random(9106);
-        int[] tagLengths = {4, 16, 32, 63, 64, 65, 97, 128};
-        for (int round = 0; round < 60; round++) {
-            int lanes = 1 + random.nextInt(4);
-            int memoryKib = 8 * lanes + random.nextInt(300);
-            int iterations = 1 + random.nextInt(4);
+        int[] tagLengths = {4, 5, 16, 31, 32, 33, 63, 64, 65, 97, 128, 129, 1024, 1025};
+        for (int round = 0; round < 80; round++) {
+            int lanes = 1 + random.nextInt(5);
+            // some memories large enough for segments of more than 128 blocks (a second address block) with p > 1
+            int memoryKib = 8 * lanes + random.nextInt(round % 4 == 0 ? 4000 : 300);
+            int iterations = 1 + random.nextInt(3);
             int tagLength = tagLengths[random.nextInt(tagLengths.length)];
             byte[] password = new byte[random.nextInt(40)];
             byte[] salt = new byte[8 + random.nextInt(24)];
+            byte[] secret = new byte[round % 3 == 0 ? random.nextInt(33) : 0];
+            byte[] associated = new byte[round % 5 == 0 ? random.nextInt(33) : 0];
             random.nextBytes(password);
             random.nextBytes(salt);
+            random.nextBytes(secret);
+            random.nextBytes(associated);
             String what = "m=" + memoryKib + " t=" + iterations + " p=" + lanes + " T=" + tagLength;
-            assertArrayEquals(bouncyCastle(password, salt, memoryKib, iterations, lanes, tagLength),
-                    workspace.hash(password, salt, memoryKib, iterations, lanes, tagLength), what);
+            assertArrayEquals(bouncyCastle(password, salt, secret, associated, memoryKib, iterations, lanes, tagLength),
+                    workspace.hash(password, salt, secret, associated, memoryKib, iterations, lanes, tagLength), what);
+            assertTrue(workspace.wiped(), "the memory is wiped after " + what);
         }
     }
 
@@ -53,7 +60,7 @@ class Argon2idTest {
         byte[] password = "correct horse battery staple".getBytes();
         byte[] salt = filled(16, 7);
         for (int[] p : new int[][] {{19456, 2, 1}, {7168, 5, 1}}) {
-            assertArrayEquals(bouncyCastle(password, salt, p[0], p[1], p[2], 32),
+            assertArrayEquals(bouncyCastle(password, salt, new byte[0], new byte[0], p[0], p[1], p[2], 32),
                     workspace.hash(password, salt, p[0], p[1], p[2], 32));
         }
         assertEquals(19456, workspace.retainedKib(), "the largest memory stays for the next hash");
@@ -72,12 +79,13 @@ class Argon2idTest {
         assertThrows(IllegalArgumentException.class, () -> workspace.hash(new byte[1], salt, Integer.MAX_VALUE, 1, 1, 32));
     }
 
-    private static byte[] bouncyCastle(byte[] password, byte[] salt, int memoryKib, int iterations, int lanes, int tagLength) {
+    private static byte[] bouncyCastle(byte[] password, byte[] salt, byte[] secret, byte[] associated,
+                                       int memoryKib, int iterations, int lanes, int tagLength) {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(memoryKib).withIterations(iterations).withParallelism(lanes)
-                .withSalt(salt).build());
+                .withSalt(salt).withSecret(secret).withAdditional(associated).build());
         byte[] out = new byte[tagLength];
         generator.generateBytes(password, out);
         return out;

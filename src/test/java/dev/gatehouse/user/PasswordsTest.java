@@ -5,6 +5,7 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.concurrent.Future;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PasswordsTest {
@@ -43,11 +46,15 @@ class PasswordsTest {
 
     @Test
     void aMalformedHashNeverVerifies() {
-        for (String bad : new String[]{null, "", "plain", "$argon2i$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
-                "$argon2id$v=19$m=x,t=2,p=1$c2FsdA$aGFzaA", "$argon2id$v=19$m=19456,t=2,p=1$!!$aGFzaA",
-                "$argon2id$v=16$m=19456,t=2,p=1$c2FsdA$aGFzaA", "$argon2id$v=19$m=1,t=0,p=1$c2FsdA$aGFzaA",
-                "$argon2id$v=19$m=15,t=1,p=2$c2FsdA$aGFzaA", "$argon2id$v=19$m=99999999,t=1,p=1$c2FsdA$aGFzaA",
-                "$argon2id$v=19$m=64,t=1,p=16777216$c2FsdA$aGFzaA", "$argon2id$v=19$m=64,t=1,p=1$c2FsdA$aGE"}) {
+        for (String bad : new String[]{null, "", "plain", "$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA",
+                "$argon2id$v=19$m=x,t=2,p=1$c2FsdHNhbHQ$aGFzaA", "$argon2id$v=19$m=19456,t=2,p=1$!!$aGFzaA",
+                "$argon2id$v=16$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA", "$argon2id$v=19$m=1,t=0,p=1$c2FsdHNhbHQ$aGFzaA",
+                "$argon2id$v=19$m=15,t=1,p=2$c2FsdHNhbHQ$aGFzaA", "$argon2id$v=19$m=99999999,t=1,p=1$c2FsdHNhbHQ$aGFzaA",
+                "$argon2id$v=19$m=64,t=1,p=16777216$c2FsdHNhbHQ$aGFzaA", "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGE",
+                "$argon2id$v=19$m=+64,t=1,p=1$c2FsdHNhbHQ$aGFzaA", "$argon2id$v=19$m=064,t=1,p=1$c2FsdHNhbHQ$aGFzaA",
+                "$argon2id$v=19$m=64,m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaA", "$argon2id$v=19$m=64,t=1,p=1,$c2FsdHNhbHQ$aGFzaA",
+                "$argon2id$v=19$t=1,m=64,p=1$c2FsdHNhbHQ$aGFzaA", "$argon2id$v=19$m=64,t=1,p=1$c2FsdA$aGFzaA",
+                "$argon2id$v=19$m=99999999999,t=1,p=1$c2FsdHNhbHQ$aGFzaA"}) {
             assertFalse(passwords.verify("anything at all", bad), String.valueOf(bad));
             assertTrue(passwords.needsRehash(bad));
         }
@@ -90,5 +97,36 @@ class PasswordsTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void aStoredHashBeyondTheBudgetNeverVerifiesAndCostsNothing() {
+        // 17 GiB would end the JVM with an OutOfMemoryError, 2^31 passes would hold a core for days
+        String salt = "c2FsdHNhbHQ", tag = "aGFzaGhhc2hoYXNoaGFzaA";
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            assertFalse(passwords.verify("x", "$argon2id$v=19$m=16777215,t=1,p=1$" + salt + "$" + tag));
+            assertFalse(passwords.verify("x", "$argon2id$v=19$m=262145,t=1,p=1$" + salt + "$" + tag));
+            assertFalse(passwords.verify("x", "$argon2id$v=19$m=19456,t=2147483647,p=1$" + salt + "$" + tag));
+            assertFalse(passwords.verify("x", "$argon2id$v=19$m=19456,t=17,p=1$" + salt + "$" + tag));
+            assertFalse(passwords.verify("x", "$argon2id$v=19$m=19456,t=2,p=65$" + salt + "$" + tag));
+        });
+        assertTrue(passwords.needsRehash("$argon2id$v=19$m=262145,t=1,p=1$" + salt + "$" + tag));
+    }
+
+    @Test
+    void parametersOutsideTheRfcStopTheStart() {
+        assertThrows(IllegalArgumentException.class, () -> new Passwords(4, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Passwords(15, 1, 2));
+        assertThrows(IllegalArgumentException.class, () -> new Passwords(64, 0, 1));
+    }
+
+    @Test
+    void aWorkspaceKeepsNoMoreMemoryThanTheConfiguredHash() {
+        Passwords small = new Passwords(64, 1, 1);
+        String larger = new Passwords(8192, 1, 1).hash("correct horse battery");
+        assertTrue(small.verify("correct horse battery", larger));
+        assertEquals(0, small.pooledKib(), "the 8 MiB of an older, larger hash are given back");
+        small.hash("x");
+        assertEquals(64, small.pooledKib(), "the configured size stays for the next hash");
     }
 }
