@@ -57,7 +57,9 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-for tool in wrk curl openssl; do command -v $tool >/dev/null || { echo "bench: $tool is needed" >&2; exit 1; }; done
+for tool in wrk curl openssl; do
+  command -v $tool >/dev/null || { echo "bench: $tool is needed (Debian: apt-get install wrk curl openssl postgresql-client)" >&2; exit 1; }
+done
 log() { echo "[bench $(date -u +%T)] $*" >&2; }
 
 # ---- PostgreSQL -------------------------------------------------------------------------------
