@@ -29,9 +29,9 @@ public class Passwords {
 
     private final SecureRandom random = new SecureRandom();
     /**
-     * Argon2id is memory-hard: more hashes at once than cores only thrash the caches and keep more
-     * 19 MiB blocks alive for the GC (bench/run.sh, 8 parallel logins on 2 cores: 4.0x the floor's
-     * CPU per login without this, 1.9x with it). Queued, they take the same wall time.
+     * Argon2id is memory-hard: more hashes at once than cores only thrash the caches and need more
+     * workspaces of 19 MiB (bench/run.sh, 8 parallel logins on 2 cores: 4.0x the floor's CPU per
+     * login without this, 1.9x with it). Queued, they take the same wall time.
      */
     private final Semaphore hashing = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
     /**
@@ -40,9 +40,9 @@ public class Passwords {
      */
     private final ConcurrentLinkedQueue<Argon2id> workspaces = new ConcurrentLinkedQueue<>();
     /**
-     * The most a stored hash may ask for: at least the configured parameters, and never more than
-     * 256 MiB, 16 passes and 64 lanes beyond them. A hash over it (imported, or written into the
-     * database by an attacker) never verifies instead of taking the heap or a core for hours.
+     * The most a stored hash may ask for: the configured parameters or 256 MiB, 16 passes and 64
+     * lanes, whichever is more. A hash beyond it (imported, or written into the database by an
+     * attacker) never verifies, instead of taking the heap or a hashing slot for hours.
      */
     static final int MAX_STORED_MEMORY_KIB = 262144;
     static final int MAX_STORED_ITERATIONS = 16;
