@@ -1,6 +1,7 @@
 package dev.gatehouse.user;
 
 import dev.gatehouse.config.GatehouseConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -19,6 +20,7 @@ import java.util.concurrent.Semaphore;
  * so that the parameters travel with each hash and can be raised later.
  */
 @Singleton
+@Startup // parameters outside RFC 9106 must stop the start, not the first login
 public class Passwords {
 
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();

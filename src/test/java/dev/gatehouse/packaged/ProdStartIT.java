@@ -89,6 +89,21 @@ class ProdStartIT {
     }
 
     @Test
+    void argon2ParametersOutsideTheRfcStopTheStartNamingTheProperty() throws Exception {
+        for (String[] wrong : new String[][] {{"GATEHOUSE_PASSWORD_ARGON2_MEMORY_KIB", "8", "GATEHOUSE_PASSWORD_ARGON2_PARALLELISM", "2"},
+                {"GATEHOUSE_PASSWORD_ARGON2_ITERATIONS", "0", "GATEHOUSE_PASSWORD_ARGON2_PARALLELISM", "1"}}) {
+            Map<String, String> env = prodEnvironment();
+            env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(TestKeys.rsa()).toString());
+            env.put(wrong[0], wrong[1]);
+            env.put(wrong[2], wrong[3]);
+            try (PackagedApp app = PackagedApp.start(env)) {
+                assertNotEquals(0, app.awaitExit(START), "a bad " + wrong[0] + " stops the start, not the first login");
+                assertTrue(app.output().contains("gatehouse.password.argon2."), app.output());
+            }
+        }
+    }
+
+    @Test
     void anEcKeySignsEs256AndTheConfiguredSecretDerivesSuccessors() throws Exception {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
