@@ -25,7 +25,8 @@ final class Argon2id {
     private static final int VERSION = 0x13;
     private static final int TYPE_ID = 2;
     /** The largest memory a flat {@code long[]} can hold (16 GiB less a block). */
-    static final int MAX_MEMORY_KIB = Integer.MAX_VALUE / BLOCK_LONGS;
+    private static final int MAX_MEMORY_KIB = Integer.MAX_VALUE / BLOCK_LONGS;
+    private static final long[] ZERO = new long[BLOCK_LONGS];
 
     /** The memory, {@code BLOCK_LONGS} longs a block, lanes one after the other; grown on demand. */
     private long[] memory = new long[0];
@@ -59,6 +60,12 @@ final class Argon2id {
         memory = new long[0];
     }
 
+    /** RFC 9106 §3.1's ranges for the cost parameters, within what a flat {@code long[]} can hold. */
+    static boolean validParameters(int memoryKib, int iterations, int parallelism) {
+        return parallelism >= 1 && parallelism <= 0xFFFFFF && iterations >= 1
+                && memoryKib >= 8 * parallelism && memoryKib <= MAX_MEMORY_KIB;
+    }
+
     byte[] hash(byte[] password, byte[] salt, int memoryKib, int iterations, int parallelism, int tagLength) {
         return hash(password, salt, new byte[0], new byte[0], memoryKib, iterations, parallelism, tagLength);
     }
@@ -66,8 +73,7 @@ final class Argon2id {
     /** RFC 9106 §3.2, with the optional secret K and associated data X (its test vector uses both). */
     byte[] hash(byte[] password, byte[] salt, byte[] secret, byte[] associated,
                 int memoryKib, int iterations, int parallelism, int tagLength) {
-        if (parallelism < 1 || parallelism > 0xFFFFFF || iterations < 1 || tagLength < 4
-                || memoryKib < 8 * parallelism || memoryKib > MAX_MEMORY_KIB) {
+        if (!validParameters(memoryKib, iterations, parallelism) || tagLength < 4) {
             throw new IllegalArgumentException("Argon2id parameters out of range");
         }
         lanes = parallelism;
@@ -201,12 +207,8 @@ final class Argon2id {
     /** §3.4.1.2: the next 128 addresses, G(ZERO, G(ZERO, input)) with the counter in input[6] raised. */
     private void nextAddresses() {
         input[6]++;
-        Arrays.fill(address, 0L);
-        compress(address, 0, input, 0, address, 0, false);
-        // address now holds G(ZERO, input); a second G(ZERO, .) of it
-        System.arraycopy(address, 0, q, 0, BLOCK_LONGS);
-        Arrays.fill(address, 0L);
-        compress(address, 0, q, 0, address, 0, false);
+        compress(ZERO, 0, input, 0, address, 0, false);
+        compress(ZERO, 0, address, 0, address, 0, false);
     }
 
     /**

@@ -11,9 +11,9 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.Semaphore;
 
 /**
  * Argon2id password hashing (SPEC §6) in PHC string form, {@code $argon2id$v=19$m=..,t=..,p=..$salt$hash},
@@ -46,9 +46,9 @@ public class Passwords {
      * lanes, whichever is more. A hash beyond it (imported, or written into the database by an
      * attacker) never verifies, instead of taking the heap or a hashing slot for hours.
      */
-    static final int MAX_STORED_MEMORY_KIB = 262144;
-    static final int MAX_STORED_ITERATIONS = 16;
-    static final int MAX_STORED_PARALLELISM = 64;
+    private static final int MAX_STORED_MEMORY_KIB = 262144;
+    private static final int MAX_STORED_ITERATIONS = 16;
+    private static final int MAX_STORED_PARALLELISM = 64;
     private final Params budget;
     private final Params current;
     /** Verified against when the email is unknown, so that both answers cost one Argon2id run. */
@@ -61,7 +61,7 @@ public class Passwords {
     }
 
     Passwords(int memoryKib, int iterations, int parallelism) {
-        if (parallelism < 1 || memoryKib < 8 * parallelism || iterations < 1) {
+        if (!Argon2id.validParameters(memoryKib, iterations, parallelism)) {
             throw new IllegalArgumentException("gatehouse.password.argon2.memory-kib must be at least 8 x "
                     + "gatehouse.password.argon2.parallelism, and iterations and parallelism at least 1");
         }
@@ -165,8 +165,8 @@ public class Passwords {
                 int m = Integer.parseInt(params.group(1));
                 int t = Integer.parseInt(params.group(2));
                 int p = Integer.parseInt(params.group(3));
-                // RFC 9106 §3.1: m >= 8p KiB, a salt of 8 bytes or more, a tag of 4 bytes or more
-                if (p < 1 || p > 0xFFFFFF || t < 1 || m < 8 * p || m > Argon2id.MAX_MEMORY_KIB) {
+                // RFC 9106 §3.1: the cost ranges, a salt of 8 bytes or more, a tag of 4 bytes or more
+                if (!Argon2id.validParameters(m, t, p)) {
                     return null;
                 }
                 byte[] salt = B64D.decode(parts[4]);
