@@ -100,6 +100,24 @@ class PasswordsTest {
     }
 
     @Test
+    void theRightPasswordDoesNotVerifyAgainstALooselyWrittenOrShortSaltedHash() {
+        String phc = passwords.hash("correct horse battery");
+        assertTrue(passwords.verify("correct horse battery", phc));
+        // the same salt and tag, only the parameters written another way: refused, and re-hashed on login
+        for (String loose : new String[] {"m=019456,t=2,p=1", "m=19456,t=2,p=1,", "m=+19456,t=2,p=1", "t=2,m=19456,p=1"}) {
+            String variant = phc.replace("m=19456,t=2,p=1", loose);
+            assertFalse(passwords.verify("correct horse battery", variant), variant);
+            assertTrue(passwords.needsRehash(variant), variant);
+        }
+        // a correct hash over a 4-byte salt (RFC 9106 §3.1 asks for 8 or more)
+        byte[] salt = "salt".getBytes(StandardCharsets.US_ASCII);
+        byte[] tag = new Argon2id().hash("correct horse battery".getBytes(StandardCharsets.UTF_8), salt, 19456, 2, 1, 32);
+        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+        assertFalse(passwords.verify("correct horse battery",
+                "$argon2id$v=19$m=19456,t=2,p=1$" + b64.encodeToString(salt) + "$" + b64.encodeToString(tag)));
+    }
+
+    @Test
     void aStoredHashBeyondTheBudgetNeverVerifiesAndCostsNothing() {
         // 17 GiB would end the JVM with an OutOfMemoryError, 2^31 passes would hold a core for days
         String salt = "c2FsdHNhbHQ", tag = "aGFzaGhhc2hoYXNoaGFzaA";
