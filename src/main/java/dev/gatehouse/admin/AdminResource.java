@@ -1,19 +1,17 @@
 package dev.gatehouse.admin;
 
-import dev.gatehouse.auth.BearerTokenGuard;
+import dev.gatehouse.account.AccountSecurity;
 import dev.gatehouse.common.Ids;
 import dev.gatehouse.event.SecurityEventView;
 import dev.gatehouse.event.SecurityEvents;
 import dev.gatehouse.problem.Problem;
 import dev.gatehouse.problem.ProblemCode;
 import dev.gatehouse.problem.ProblemException;
+import dev.gatehouse.problem.Problems;
 import dev.gatehouse.session.SessionView;
 import dev.gatehouse.session.Sessions;
-import dev.gatehouse.user.AccountSecurity;
-import dev.gatehouse.user.Emails;
-import dev.gatehouse.user.User;
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.panache.common.Sort;
+import dev.gatehouse.user.Accounts;
+import dev.gatehouse.user.Caller;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -44,12 +42,15 @@ public class AdminResource {
     private static final int MAX_PAGE_SIZE = 100;
     private static final int MAX_EVENTS = 100;
 
+    private final Accounts accounts;
     private final AccountSecurity accountSecurity;
     private final Sessions sessions;
     private final SecurityEvents events;
     private final SecurityIdentity identity;
 
-    AdminResource(AccountSecurity accountSecurity, Sessions sessions, SecurityEvents events, SecurityIdentity identity) {
+    AdminResource(Accounts accounts, AccountSecurity accountSecurity, Sessions sessions, SecurityEvents events,
+                  SecurityIdentity identity) {
+        this.accounts = accounts;
         this.accountSecurity = accountSecurity;
         this.sessions = sessions;
         this.events = events;
@@ -61,13 +62,11 @@ public class AdminResource {
     public List<AdminUserView> find(@QueryParam("email") String email, @QueryParam("page") String page,
                                     @QueryParam("size") String size) {
         if (email != null) {
-            return QuarkusTransaction.requiringNew().call(() -> User.findByEmail(Emails.normalize(email))
-                    .map(AdminUserView::of).stream().toList());
+            return accounts.findByEmail(email).map(AdminUserView::of).stream().toList();
         }
         int pageIndex = intParam("page", page, 0, 0, Integer.MAX_VALUE);
         int pageSize = intParam("size", size, 20, 1, MAX_PAGE_SIZE);
-        return QuarkusTransaction.requiringNew().call(() -> User.<User>findAll(Sort.by("createdAt").and("id"))
-                .page(pageIndex, pageSize).list().stream().map(AdminUserView::of).toList());
+        return accounts.page(pageIndex, pageSize).stream().map(AdminUserView::of).toList();
     }
 
     @GET
@@ -79,7 +78,8 @@ public class AdminResource {
     @GET
     @Path("/{id}/events")
     public List<SecurityEventView> events(@PathParam("id") String id) {
-        return events.recent(existingUser(id), MAX_EVENTS);
+        UUID userId = existingUser(id);
+        return events.recent(userId, MAX_EVENTS);
     }
 
     @PUT
@@ -87,7 +87,7 @@ public class AdminResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public void setRoles(@PathParam("id") String id, @Valid RolesRequest request) {
         if (request == null) {
-            throw new ProblemException(ProblemCode.MALFORMED_REQUEST, "A JSON object body is required.");
+            throw Problems.bodyRequired();
         }
         accountSecurity.setRoles(userId(id), List.copyOf(new LinkedHashSet<>(request.roles())), adminId());
     }
@@ -111,13 +111,13 @@ public class AdminResource {
     }
 
     private UUID adminId() {
-        return BearerTokenGuard.caller(identity).userId();
+        return Caller.of(identity).userId();
     }
 
-    private static UUID existingUser(String id) {
+    private UUID existingUser(String id) {
         UUID userId = userId(id);
-        if (QuarkusTransaction.requiringNew().call(() -> User.count("id", userId)) == 0) {
-            throw notFound();
+        if (!accounts.exists(userId)) {
+            throw Problems.noSuchUser();
         }
         return userId;
     }
@@ -125,13 +125,9 @@ public class AdminResource {
     private static UUID userId(String id) {
         UUID userId = Ids.parse(id);
         if (userId == null) {
-            throw notFound(); // same answer as an unknown id
+            throw Problems.noSuchUser(); // same answer as an unknown id
         }
         return userId;
-    }
-
-    private static ProblemException notFound() {
-        return new ProblemException(ProblemCode.NOT_FOUND, "No such user.");
     }
 
     private static int intParam(String name, String value, int fallback, int min, int max) {

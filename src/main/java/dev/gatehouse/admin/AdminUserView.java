@@ -13,6 +13,6 @@ public record AdminUserView(UUID id, String email, String displayName, List<Stri
                             Instant createdAt) {
 
     static AdminUserView of(User user) {
-        return new AdminUserView(user.id, user.email, user.displayName, user.roles, user.status, user.createdAt);
+        return new AdminUserView(user.id, user.email, user.displayName, user.roles, user.status.value(), user.createdAt);
     }
 }

@@ -3,16 +3,17 @@ package dev.gatehouse.auth;
 import dev.gatehouse.abuse.ClientAddress;
 import dev.gatehouse.abuse.RateLimits;
 import dev.gatehouse.ops.AuthMetrics;
+import dev.gatehouse.account.AccountSecurity;
+import dev.gatehouse.problem.JsonBodyException;
 import dev.gatehouse.problem.Problem;
 import dev.gatehouse.problem.ProblemCode;
 import dev.gatehouse.problem.ProblemException;
-import dev.gatehouse.session.SessionStore;
+import dev.gatehouse.problem.Problems;
+import dev.gatehouse.session.Origin;
 import dev.gatehouse.token.AccessTokens;
 import dev.gatehouse.token.RefreshTokens;
-import dev.gatehouse.token.TokenResponse;
-import dev.gatehouse.session.SessionState;
-import dev.gatehouse.user.AccountSecurity;
 import dev.gatehouse.user.Accounts;
+import dev.gatehouse.user.Caller;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserView;
 import io.quarkus.security.Authenticated;
@@ -47,8 +48,6 @@ import java.util.Set;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthResource {
-
-    private static final int MAX_USER_AGENT = 512;
 
     private final Accounts accounts;
     private final SignIn signIn;
@@ -100,11 +99,7 @@ public class AuthResource {
                           @HeaderParam(WebMode.CLIENT_HEADER) String client) {
         requireBody(request);
         String clientIp = clientAddress.of(http);
-        String userAgent = http.getHeader("User-Agent");
-        if (userAgent != null && userAgent.length() > MAX_USER_AGENT) {
-            userAgent = userAgent.substring(0, MAX_USER_AGENT);
-        }
-        SessionStore.Origin origin = new SessionStore.Origin(request.deviceName(), userAgent, clientIp);
+        Origin origin = new Origin(request.deviceName(), http.getHeader("User-Agent"), clientIp);
         RefreshTokens.Issued issued;
         try {
             rateLimits.check(RateLimits.Endpoint.LOGIN, clientIp);
@@ -132,7 +127,9 @@ public class AuthResource {
             metrics.refresh(e.code().code());
             throw e;
         }
-        Response rotated = refreshQueue.run(() -> {
+        // The access token is signed inside the queue's turn too: the signature is most of a refresh's CPU.
+        // The access token is signed inside the queue's turn too: the signature is most of a refresh's CPU.
+        return refreshQueue.run(() -> {
             RefreshTokens.Outcome outcome = refreshTokens.rotate(token, clientIp);
             if (outcome instanceof RefreshTokens.Success success) {
                 metrics.refresh(success.retried() ? "retried" : "rotated");
@@ -144,13 +141,9 @@ public class AuthResource {
             } else {
                 metrics.refresh("invalid");
             }
-            return null;
+            // The same answer for unknown, expired, revoked and replayed tokens (docs/tokens.md "Refresh").
+            throw Problems.invalidRefreshToken();
         });
-        if (rotated != null) {
-            return rotated;
-        }
-        // SPEC §4: the same answer for unknown, expired, revoked and replayed tokens.
-        throw new ProblemException(ProblemCode.INVALID_REFRESH_TOKEN, "The refresh token is not valid.");
     }
 
     @POST
@@ -172,7 +165,7 @@ public class AuthResource {
     @Consumes(MediaType.WILDCARD) // no body: any or no Content-Type
     @Authenticated
     public Response logoutAll() {
-        SessionState caller = BearerTokenGuard.caller(identity);
+        Caller caller = Caller.of(identity);
         accountSecurity.logoutAll(caller.userId(), caller.sessionId());
         return Response.noContent().build();
     }
@@ -182,7 +175,7 @@ public class AuthResource {
     @Authenticated
     public Response changePassword(@Valid PasswordChangeRequest request) {
         requireBody(request);
-        SessionState caller = BearerTokenGuard.caller(identity);
+        Caller caller = Caller.of(identity);
         accountSecurity.changePassword(caller.userId(), caller.sessionId(), request.currentPassword(), request.newPassword());
         return Response.noContent().build();
     }
@@ -227,20 +220,13 @@ public class AuthResource {
             throw new JsonBodyException(e);
         }
         if (request == null) {
-            throw new ProblemException(ProblemCode.MALFORMED_REQUEST, "The body must be a JSON object.");
+            throw Problems.bodyNotAnObject();
         }
         Set<ConstraintViolation<RefreshRequest>> violations = validator.validate(request);
         if (!violations.isEmpty()) {
             throw new ConstraintViolationException(violations);
         }
         return request;
-    }
-
-    /** Carries a Jackson failure to the problem mappers unchanged (they map its type). */
-    public static final class JsonBodyException extends RuntimeException {
-        JsonBodyException(java.io.IOException cause) {
-            super(cause);
-        }
     }
 
     /** SPEC §5: a token in the body wins; otherwise the cookie, which must pass the CSRF defence. */
@@ -258,7 +244,7 @@ public class AuthResource {
 
     private static void requireBody(Object request) {
         if (request == null) {
-            throw new ProblemException(ProblemCode.MALFORMED_REQUEST, "A JSON object body is required.");
+            throw Problems.bodyRequired();
         }
     }
 

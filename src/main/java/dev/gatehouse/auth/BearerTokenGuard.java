@@ -2,7 +2,7 @@ package dev.gatehouse.auth;
 
 import dev.gatehouse.session.SessionState;
 import dev.gatehouse.session.SessionStates;
-import dev.gatehouse.user.User;
+import dev.gatehouse.user.Caller;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -13,31 +13,18 @@ import jakarta.inject.Singleton;
 import jakarta.json.JsonString;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.UUID;
 
 /**
- * The Gatehouse-specific half of Bearer validation (SPEC §2). SmallRye JWT has already checked the
- * signature, algorithm, issuer, audience and expiry; this checks that the user's current security
- * stamp equals the token's and that its session is live — from {@link SessionStates}, so that the
- * common case costs no database round trip.
+ * The Gatehouse-specific half of Bearer validation (docs/tokens.md "Access token validation").
+ * SmallRye JWT has already checked the signature, algorithm, issuer, audience and expiry; this checks
+ * that the user's current security stamp equals the token's and that its session is live — from
+ * {@link SessionStates}, so that the common case costs no database round trip — and leaves the
+ * {@link Caller} on the identity for the resources.
  */
 @Singleton
 public class BearerTokenGuard implements SecurityIdentityAugmentor {
-
-    /** The identity attribute under which resources find the caller's {@link SessionState}. */
-    public static final String SESSION_STATE = "gatehouse.session-state";
-
-    /** The verified caller of a Bearer request (its session, user and stamp as of this request). */
-    public static SessionState caller(SecurityIdentity identity) {
-        SessionState state = identity.getAttribute(SESSION_STATE);
-        if (state == null) {
-            throw new IllegalStateException("no Bearer caller: the endpoint must require authentication");
-        }
-        return state;
-    }
 
     private final SessionStates states;
     private final Clock clock;
@@ -70,16 +57,10 @@ public class BearerTokenGuard implements SecurityIdentityAugmentor {
     }
 
     private SecurityIdentity check(SecurityIdentity identity, SessionState state, UUID userId, String stamp) {
-        boolean valid = state != null
-                && !state.revoked()
-                && state.userId().equals(userId)
-                && User.ACTIVE.equals(state.userStatus())
-                && state.absoluteEnd().isAfter(clock.instant())
-                && MessageDigest.isEqual(state.stamp().getBytes(StandardCharsets.UTF_8), stamp.getBytes(StandardCharsets.UTF_8));
-        if (!valid) {
+        if (state == null || !state.accepts(userId, stamp, clock.instant())) {
             throw new AuthenticationFailedException("session revoked or stamp changed");
         }
-        return QuarkusSecurityIdentity.builder(identity).addAttribute(SESSION_STATE, state).build();
+        return QuarkusSecurityIdentity.builder(identity).addAttribute(Caller.ATTRIBUTE, state.caller()).build();
     }
 
     private static String stringClaim(JsonWebToken jwt, String name) {

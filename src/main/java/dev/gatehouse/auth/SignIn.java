@@ -2,9 +2,9 @@ package dev.gatehouse.auth;
 
 import dev.gatehouse.abuse.LoginLockout;
 import dev.gatehouse.ops.AuthMetrics;
-import dev.gatehouse.problem.ProblemCode;
 import dev.gatehouse.problem.ProblemException;
-import dev.gatehouse.session.SessionStore;
+import dev.gatehouse.problem.Problems;
+import dev.gatehouse.session.Origin;
 import dev.gatehouse.token.RefreshTokens;
 import dev.gatehouse.user.Passwords;
 import dev.gatehouse.user.User;
@@ -28,7 +28,7 @@ public class SignIn {
         this.refreshTokens = refreshTokens;
     }
 
-    public RefreshTokens.Issued login(LoginRequest request, SessionStore.Origin origin) {
+    public RefreshTokens.Issued login(LoginRequest request, Origin origin) {
         // SPEC §3 order of checks: a locked account answers 429 whatever the password.
         boolean failuresOnRecord = lockout.checkNotLocked(request.email());
         User user = QuarkusTransaction.requiringNew().call(() -> User.findByEmail(request.email()).orElse(null));
@@ -44,8 +44,8 @@ public class SignIn {
             lockout.reset(request.email());
         }
         // Only the right password learns that the account is suspended (SPEC §3).
-        if (user.isSuspended()) {
-            throw new ProblemException(ProblemCode.ACCOUNT_SUSPENDED, "This account is suspended.");
+        if (!user.isActive()) {
+            throw Problems.accountSuspended();
         }
         // SPEC §6: parameters raised since the hash was made are applied on this successful login.
         String rehash = passwords.needsRehash(user.passwordHash) ? passwords.hash(request.password()) : null;
@@ -57,6 +57,6 @@ public class SignIn {
         if (lockout.recordFailure(email)) {
             metrics.lockout();
         }
-        return new ProblemException(ProblemCode.INVALID_CREDENTIALS, "The email or password is wrong.");
+        return Problems.invalidCredentials();
     }
 }

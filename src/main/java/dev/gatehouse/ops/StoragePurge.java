@@ -1,21 +1,18 @@
 package dev.gatehouse.ops;
 
-import dev.gatehouse.common.Jdbc;
 import dev.gatehouse.config.GatehouseConfig;
-import io.agroal.api.AgroalDataSource;
+import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Keeps storage bounded (SPEC §8): deletes sessions that have been dead (revoked, ended or expired)
+ * Keeps storage bounded (docs/operations.md "Storage"): deletes sessions that have been dead (revoked, ended or expired)
  * for longer than the retention, with their token hashes (cascade), old security events, and stale
  * lockout rows. Small batches, each its own short transaction, and {@code skip locked}: the purge
  * never makes a login or a refresh wait, and several instances can run it at once.
@@ -30,26 +27,30 @@ public class StoragePurge {
     private static final Logger LOG = Logger.getLogger(StoragePurge.class);
     private static final int MAX_BATCHES_PER_TABLE = 200;
 
+    /*
+     * The three batch deletes are native statements for "skip locked": a row that a login, a refresh
+     * or another instance's purge holds is left for the next run instead of waited for. A session is
+     * dead since it was revoked, or since the earlier of its absolute end and its refresh expiry
+     * (the expression the index sessions_dead_since is built on).
+     */
     private static final String DEAD_SESSIONS = """
             delete from sessions where id in (
                 select id from sessions
-                 where coalesce(revoked_at, least(absolute_end, refresh_expires_at)) < ?
-                 limit ? for update skip locked)""";
+                 where coalesce(revoked_at, least(absolute_end, refresh_expires_at)) < :cutoff
+                 limit :batch for update skip locked)""";
     private static final String OLD_EVENTS = """
             delete from security_events where id in (
-                select id from security_events where at < ? limit ? for update skip locked)""";
+                select id from security_events where at < :cutoff limit :batch for update skip locked)""";
     private static final String STALE_ATTEMPTS = """
             delete from login_attempts where email_hash in (
                 select email_hash from login_attempts
-                 where last_failure_at < ? and (locked_until is null or locked_until < ?)
-                 limit ? for update skip locked)""";
+                 where last_failure_at < :cutoff and (locked_until is null or locked_until < :now)
+                 limit :batch for update skip locked)""";
 
-    private final AgroalDataSource dataSource;
     private final GatehouseConfig.Purge config;
     private final Clock clock;
 
-    StoragePurge(AgroalDataSource dataSource, GatehouseConfig config, Clock clock) {
-        this.dataSource = dataSource;
+    StoragePurge(GatehouseConfig config, Clock clock) {
         this.config = config.purge();
         this.clock = clock;
     }
@@ -87,16 +88,12 @@ public class StoragePurge {
         long total = 0;
         for (int batch = 0; batch < MAX_BATCHES_PER_TABLE; batch++) {
             int deleted = QuarkusTransaction.requiringNew().call(() -> {
-                try (Connection connection = dataSource.getConnection();
-                     PreparedStatement delete = connection.prepareStatement(sql)) {
-                    int i = 1;
-                    delete.setObject(i++, Jdbc.timestamp(cutoff));
-                    if (lockedBefore != null) {
-                        delete.setObject(i++, Jdbc.timestamp(lockedBefore));
-                    }
-                    delete.setInt(i, config.batchSize());
-                    return delete.executeUpdate();
+                var delete = Panache.getEntityManager().createNativeQuery(sql)
+                        .setParameter("cutoff", cutoff).setParameter("batch", config.batchSize());
+                if (lockedBefore != null) {
+                    delete.setParameter("now", lockedBefore);
                 }
+                return delete.executeUpdate();
             });
             total += deleted;
             if (deleted < config.batchSize()) {

@@ -21,11 +21,10 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.sql.SQLException;
-import java.sql.SQLTransientException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -62,23 +61,29 @@ public class ProblemMappers {
     public Response mismatchedInput(MismatchedInputException e) {
         String field = jsonPath(e);
         if (field.isEmpty()) {
-            return respond(Problem.of(ProblemCode.MALFORMED_REQUEST, "The body must be a JSON object."));
+            return respond(Problems.bodyNotAnObject().toProblem());
         }
         return respond(Problem.validation(List.of(new Problem.FieldError(field, "has the wrong type"))));
     }
 
     /** A body read by hand (refresh, logout): map the Jackson failure as if the REST layer had read it. */
     @ServerExceptionMapper
-    public Response handReadBody(dev.gatehouse.auth.AuthResource.JsonBodyException e) {
+    public Response handReadBody(JsonBodyException e) {
         if (e.getCause() instanceof MismatchedInputException mismatch) {
             return mismatchedInput(mismatch);
         }
-        return respond(Problem.of(ProblemCode.MALFORMED_REQUEST, "The body is not valid JSON."));
+        return respond(Problems.bodyNotJson().toProblem());
     }
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        return respond(Problem.of(ProblemCode.MALFORMED_REQUEST, "The body is not valid JSON."));
+        return respond(Problems.bodyNotJson().toProblem());
+    }
+
+    @ServerExceptionMapper
+    public Response databaseUnavailable(DatabaseUnavailableException e) {
+        LOG.warnf("Database unavailable: %s", e.getCause().getClass().getSimpleName());
+        return respond(Problem.of(ProblemCode.SERVICE_UNAVAILABLE, "The service is temporarily unavailable; retry shortly."));
     }
 
     @ServerExceptionMapper
@@ -132,12 +137,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
-        if (databaseUnavailable(e)) {
-            LOG.warnf("Database unavailable: %s", e.getClass().getSimpleName());
-            return respond(Problem.of(ProblemCode.SERVICE_UNAVAILABLE, "The service is temporarily unavailable; retry shortly."));
+        Optional<DatabaseUnavailableException> unavailable = DatabaseUnavailableException.of(e);
+        if (unavailable.isPresent()) {
+            return databaseUnavailable(unavailable.get());
         }
         if (e instanceof JsonMappingException || Causes.hasCause(e, JsonProcessingException.class)) {
-            return respond(Problem.of(ProblemCode.MALFORMED_REQUEST, "The body is not valid JSON."));
+            return respond(Problems.bodyNotJson().toProblem());
         }
         if (Causes.hasCause(e, java.nio.channels.ClosedChannelException.class)
                 || Causes.hasCause(e, io.vertx.core.http.HttpClosedException.class)) {
@@ -163,42 +168,6 @@ public class ProblemMappers {
 
     static Response respond(Problem problem) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
-    }
-
-    /**
-     * SPEC §4, §8: a database that is down, slow or contended answers 503 — the transaction rolled
-     * back, nothing was changed, and the client may retry.
-     */
-    static boolean databaseUnavailable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientException || t instanceof java.util.concurrent.TimeoutException) {
-                return true;
-            }
-            // The commit itself failed (the connection died or timed out during it). The outcome is
-            // then unknown to us; a retry is safe: a refresh retry gets the same successor (SPEC §4.3),
-            // and logout and revocations are idempotent.
-            if (t instanceof jakarta.transaction.RollbackException || t instanceof jakarta.transaction.HeuristicMixedException
-                    || t instanceof jakarta.transaction.HeuristicRollbackException
-                    || t instanceof jakarta.transaction.SystemException) {
-                return true;
-            }
-            if (t instanceof SQLException sql) {
-                String state = sql.getSQLState() == null ? "" : sql.getSQLState();
-                // 08 connection exception, 57 statement timeout / server shutdown, 53 out of resources,
-                // 55P03 lock timeout, 40001 serialization failure, 40P01 deadlock
-                if (state.startsWith("08") || state.startsWith("57") || state.startsWith("53")
-                        || state.equals("55P03") || state.equals("40001") || state.equals("40P01")) {
-                    return true;
-                }
-                String message = sql.getMessage() == null ? "" : sql.getMessage().toLowerCase(java.util.Locale.ROOT);
-                // Agroal: "Acquisition timeout while waiting for new connection"; pgjdbc: "This connection has been closed."
-                if (message.contains("acquisition timeout") || message.contains("connection has been closed")
-                        || message.contains("attempting to connect")) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static String codeFor(int status) {

@@ -1,19 +1,15 @@
 package dev.gatehouse.session;
 
 import dev.gatehouse.ops.AuthMetrics;
-import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.UUID;
 
 /**
- * Announces revocations to every instance (SPEC §2: within 1 second). Must be called inside the
+ * Announces revocations to every instance within 1 second (docs/tokens.md "Revocation"). Must be called inside the
  * transaction that makes the change: PostgreSQL delivers the NOTIFY only if that transaction commits,
  * and this instance drops its own cached state right after the commit.
  */
@@ -23,14 +19,14 @@ public class Revocations {
     /** Listener heartbeats travel on the same channel; every instance ignores them. */
     static final String HEARTBEAT_PREFIX = "h:";
 
-    private final AgroalDataSource dataSource;
+    /** pg_notify returns void, which no JDBC type maps; as text it is an empty string. */
+    private static final String NOTIFY = "select cast(pg_notify(:channel, :message) as text)";
+
     private final TransactionSynchronizationRegistry transactions;
     private final SessionStates states;
     private final AuthMetrics metrics;
 
-    Revocations(AgroalDataSource dataSource, TransactionSynchronizationRegistry transactions, SessionStates states,
-                AuthMetrics metrics) {
-        this.dataSource = dataSource;
+    Revocations(TransactionSynchronizationRegistry transactions, SessionStates states, AuthMetrics metrics) {
         this.transactions = transactions;
         this.states = states;
         this.metrics = metrics;
@@ -47,14 +43,8 @@ public class Revocations {
     }
 
     private void publish(String message, String revocationReason) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement notify = connection.prepareStatement("select pg_notify(?, ?)")) {
-            notify.setString(1, RevocationListener.CHANNEL);
-            notify.setString(2, message);
-            notify.execute();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot publish a revocation", e);
-        }
+        Session.getEntityManager().createNativeQuery(NOTIFY)
+                .setParameter("channel", RevocationListener.CHANNEL).setParameter("message", message).getSingleResult();
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {

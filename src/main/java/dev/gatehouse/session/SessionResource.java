@@ -1,9 +1,8 @@
 package dev.gatehouse.session;
 
-import dev.gatehouse.auth.BearerTokenGuard;
 import dev.gatehouse.common.Ids;
-import dev.gatehouse.problem.ProblemCode;
-import dev.gatehouse.problem.ProblemException;
+import dev.gatehouse.problem.Problems;
+import dev.gatehouse.user.Caller;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.DELETE;
@@ -16,7 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.UUID;
 
-/** The caller's own device sessions (SPEC §3). */
+/** The caller's own device sessions (docs/api.md "Sessions"). */
 @Path("/api/auth/sessions")
 @Produces(MediaType.APPLICATION_JSON)
 @Authenticated
@@ -32,7 +31,7 @@ public class SessionResource {
 
     @GET
     public List<SessionView> list() {
-        SessionState caller = BearerTokenGuard.caller(identity);
+        Caller caller = Caller.of(identity);
         return sessions.listActive(caller.userId(), caller.sessionId());
     }
 
@@ -40,10 +39,10 @@ public class SessionResource {
     @DELETE
     @Path("/{id}")
     public void revoke(@PathParam("id") String id) {
-        SessionState caller = BearerTokenGuard.caller(identity);
+        Caller caller = Caller.of(identity);
         UUID sessionId = Ids.parse(id);
         if (sessionId == null || !sessions.revokeOwn(caller.userId(), sessionId)) {
-            throw new ProblemException(ProblemCode.NOT_FOUND, "No such session.");
+            throw Problems.noSuchSession();
         }
     }
 }

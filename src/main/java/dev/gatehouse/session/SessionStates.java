@@ -1,13 +1,10 @@
 package dev.gatehouse.session;
 
-import dev.gatehouse.common.Jdbc;
-import io.agroal.api.AgroalDataSource;
+import dev.gatehouse.user.User;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Singleton;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A per-instance cache of {@link SessionState} by session id, so that validating a Bearer request
- * costs no database round trip when nothing changed (SPEC §2).
+ * costs no database round trip when nothing changed (docs/tokens.md "Revocation").
  * <p>
  * Why it is safe: every revocation and stamp change sends a PostgreSQL NOTIFY on commit, which
  * {@link RevocationListener} turns into {@link #invalidateSession}/{@link #invalidateUser} on every
@@ -35,23 +32,15 @@ public class SessionStates {
 
     private static final long TRUST_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(900);
 
-    private static final String LOAD = """
-            select s.id, s.user_id, s.revoked_at is not null, s.absolute_end, u.security_stamp, u.status,
-                   u.email, u.display_name, u.roles
-              from sessions s join users u on u.id = s.user_id
-             where s.id = ?""";
+    /** The session and its user in one round trip. */
+    private static final String LOAD = "select s, u from Session s join User u on u.id = s.userId where s.id = ?1";
 
-    private final AgroalDataSource dataSource;
     private final Map<UUID, SessionState> bySession = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private final Map<UUID, Flight> inFlight = new ConcurrentHashMap<>();
     private volatile boolean trusted;
     /** When the listener last proved it is connected; the cache is trusted for a bounded time after that. */
     private volatile long confirmedAtNanos;
-
-    SessionStates(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
-    }
 
     /** The cached state if it can be trusted, else null (the caller then loads it blocking). */
     public SessionState cached(UUID sessionId) {
@@ -149,27 +138,18 @@ public class SessionStates {
     }
 
     /**
-     * SPEC §2 allows a revocation 1 s to reach every instance: a listener that has not proved its
+     * A revocation must reach every instance within 1 s (docs/tokens.md "Revocation"): a listener that has not proved its
      * connection for longer than that (a silent network partition) stops the cache from being used.
      */
     private boolean trustedNow() {
         return trusted && System.nanoTime() - confirmedAtNanos < TRUST_WINDOW_NANOS;
     }
 
-    private SessionState read(UUID sessionId) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(LOAD)) {
-            select.setObject(1, sessionId);
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) {
-                    return null;
-                }
-                return new SessionState(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getBoolean(3),
-                        Jdbc.instant(row, 4), row.getString(5), row.getString(6), row.getString(7), row.getString(8),
-                        Jdbc.strings(row, 9), System.nanoTime());
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot load session state", e);
-        }
+    private static SessionState read(UUID sessionId) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<Object[]> rows = Session.getEntityManager().createQuery(LOAD, Object[].class)
+                    .setParameter(1, sessionId).getResultList();
+            return rows.isEmpty() ? null : SessionState.of((Session) rows.get(0)[0], (User) rows.get(0)[1]);
+        });
     }
 }

@@ -6,10 +6,15 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One active session as the sessions endpoints show it (SPEC §3). {@code expiresAt} is when it ends
- * unless refreshed again: its newest token's expiry, capped by the absolute end.
+ * One active session as the sessions endpoints show it (docs/api.md "Sessions"). {@code expiresAt}
+ * is when it ends unless refreshed again: its newest token's expiry, capped by the absolute end.
  */
 @RegisterForReflection // serialized from a Response entity or by hand: native needs it registered
 public record SessionView(UUID id, String deviceName, String userAgent, String ipAddress, Instant createdAt,
                           Instant lastUsedAt, Instant expiresAt, boolean current) {
+
+    static SessionView of(Session session, boolean current) {
+        return new SessionView(session.id, session.deviceName, session.userAgent, session.ipAddress,
+                session.createdAt, session.lastUsedAt, session.expiresAt(), current);
+    }
 }

@@ -15,13 +15,15 @@ import java.util.UUID;
 @Singleton
 public class Sessions {
 
-    private final SessionStore store;
+    /** docs/api.md "Sessions": active sessions, newest first. */
+    private static final String LIST_ACTIVE = "select s.* from sessions s where s.user_id = :user and "
+            + Session.activeSql("s", ":now") + " order by s.created_at desc, s.id";
+
     private final SessionRevocation revocation;
     private final SecurityEvents events;
     private final Clock clock;
 
-    Sessions(SessionStore store, SessionRevocation revocation, SecurityEvents events, Clock clock) {
-        this.store = store;
+    Sessions(SessionRevocation revocation, SecurityEvents events, Clock clock) {
         this.revocation = revocation;
         this.events = events;
         this.clock = clock;
@@ -29,18 +31,23 @@ public class Sessions {
 
     /** Active sessions, newest first; {@code current} marks {@code currentSessionId} (null marks none). */
     public List<SessionView> listActive(UUID userId, UUID currentSessionId) {
-        return QuarkusTransaction.requiringNew().call(() -> store.listActive(userId, currentSessionId, clock.instant()));
+        return QuarkusTransaction.requiringNew().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Session> sessions = Session.getEntityManager().createNativeQuery(LIST_ACTIVE, Session.class)
+                    .setParameter("user", userId).setParameter("now", clock.instant()).getResultList();
+            return sessions.stream().map(s -> SessionView.of(s, s.id.equals(currentSessionId))).toList();
+        });
     }
 
     /** Revokes one of the user's own sessions; false when the session is not theirs. Idempotent. */
     public boolean revokeOwn(UUID userId, UUID sessionId) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
-            SessionStore.OwnedRevocation result = revocation.revokeOwned(userId, sessionId, now, "user_revoked");
-            if (result == SessionStore.OwnedRevocation.REVOKED) {
+            SessionRevocation.OwnedRevocation result = revocation.revokeOwned(userId, sessionId, now, "user_revoked");
+            if (result == SessionRevocation.OwnedRevocation.REVOKED) {
                 events.record(userId, sessionId, SecurityEventKind.SESSIONS_REVOKED, now, Map.of("by", "user"));
             }
-            return result != SessionStore.OwnedRevocation.NOT_OWNED;
+            return result != SessionRevocation.OwnedRevocation.NOT_OWNED;
         });
     }
 }

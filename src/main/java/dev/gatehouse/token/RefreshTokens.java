@@ -3,17 +3,16 @@ package dev.gatehouse.token;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.event.SecurityEventKind;
 import dev.gatehouse.event.SecurityEvents;
-import dev.gatehouse.problem.ProblemCode;
-import dev.gatehouse.problem.ProblemException;
-import dev.gatehouse.session.Revocations;
-import dev.gatehouse.session.SessionStore;
-import dev.gatehouse.token.RefreshTokenStore.SuccessorRow;
-import dev.gatehouse.token.RefreshTokenStore.TokenRow;
+import dev.gatehouse.problem.Problems;
+import dev.gatehouse.session.Origin;
+import dev.gatehouse.session.Session;
+import dev.gatehouse.session.SessionRevocation;
+import dev.gatehouse.token.RotationStatement.Rotated;
 import dev.gatehouse.user.User;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Singleton;
+import jakarta.persistence.LockModeType;
 
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +23,8 @@ import java.util.UUID;
 
 /**
  * Refresh tokens from issue to death: a session's first token at login, rotation with the reuse
- * grace window, replay detection, and logout (SPEC §4). Each operation is one short transaction;
- * no crypto that costs more than a hash runs inside it.
+ * window, replay detection, and logout (docs/tokens.md "Refresh tokens"). Each operation is one
+ * short transaction; no crypto that costs more than a hash runs inside it.
  */
 @Singleton
 public class RefreshTokens {
@@ -34,87 +33,103 @@ public class RefreshTokens {
     static final String REASON_REPLAY = "replay_detected";
     static final String REASON_SESSION_LIMIT = "session_limit";
 
+    /** A token, its session and its user, read together when a token could not rotate. */
+    private static final String FIND = """
+            select t, s, u from RefreshToken t join Session s on s.id = t.sessionId join User u on u.id = s.userId
+             where t.tokenHash = ?1""";
+
     /** What a rotation (or a login) hands back: who the access token is for, and the refresh token. */
     public record Issued(AccessTokens.Subject subject, String refreshToken, Instant issuedAt, Instant refreshExpiresAt) {
 
         /** Seconds the refresh token has left, counted from when this answer was made. */
         public long refreshExpiresIn() {
-            return Math.max(0, java.time.Duration.between(issuedAt, refreshExpiresAt).toSeconds());
+            return Math.max(0, Duration.between(issuedAt, refreshExpiresAt).toSeconds());
         }
     }
 
-    /** The result of {@link #rotate}: issued, or refused with nothing more to do, or refused as a replay. */
+    /** The result of {@link #rotate}: issued, or refused. */
     public sealed interface Outcome permits Success, Refused {
     }
 
-    /** {@code retried}: the same successor handed again inside the reuse window (SPEC §4.3). */
+    /** {@code retried}: the same successor handed again inside the reuse window (docs/tokens.md "Reuse window"). */
     public record Success(Issued issued, boolean retried) implements Outcome {
     }
 
     public enum Refused implements Outcome {
-        /** Unknown, expired, revoked, or its user suspended (SPEC §4.1). */
+        /** Unknown, expired, revoked, or its user suspended: nothing more to do. */
         INVALID,
-        /** Reused outside the grace window: the session is now revoked (SPEC §4.4). */
+        /** Reused outside the reuse window: the session is now revoked (docs/tokens.md "Replay detection"). */
         REPLAYED
     }
 
-    private final RefreshTokenStore tokens;
-    private final SessionStore sessions;
+    private final RotationStatement rotation;
+    private final SessionRevocation revocation;
     private final RefreshTokenCodec codec;
-    private final Revocations revocations;
     private final SecurityEvents events;
     private final GatehouseConfig config;
     private final Clock clock;
 
-    RefreshTokens(RefreshTokenStore tokens, SessionStore sessions, RefreshTokenCodec codec, Revocations revocations,
+    RefreshTokens(RotationStatement rotation, SessionRevocation revocation, RefreshTokenCodec codec,
                   SecurityEvents events, GatehouseConfig config, Clock clock) {
-        this.tokens = tokens;
-        this.sessions = sessions;
+        this.rotation = rotation;
+        this.revocation = revocation;
         this.codec = codec;
-        this.revocations = revocations;
         this.events = events;
         this.config = config;
         this.clock = clock;
     }
 
     /**
-     * Login: a new session (token family) with its first token from the CSPRNG (SPEC §1). The user
-     * row is locked and re-checked, so a password change, suspension or revocation that committed
-     * while the password was being verified is not undone by this login, and concurrent logins of
-     * one user respect the session cap. {@code rehash}, when not null, replaces the verified hash.
+     * Login: a new session (token family) with its first token from the CSPRNG. The user row is
+     * locked and re-checked, so a password change, suspension or revocation that committed while the
+     * password was being verified is not undone by this login, and concurrent logins of one user
+     * respect the session cap. {@code rehash}, when not null, replaces the verified hash.
      */
-    public Issued startSession(UUID userId, String verifiedHash, String rehash, SessionStore.Origin origin) {
+    public Issued startSession(UUID userId, String verifiedHash, String rehash, Origin origin) {
         String token = codec.newToken();
         byte[] hash = RefreshTokenCodec.hash(token);
-        UUID sessionId = UUID.randomUUID();
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
-            SessionStore.LockedUser user = sessions.lockUser(userId);
-            if (user == null || !user.passwordHash().equals(verifiedHash)) {
-                throw new ProblemException(ProblemCode.INVALID_CREDENTIALS, "The email or password is wrong.");
+            User user = User.findById(userId, LockModeType.PESSIMISTIC_WRITE);
+            if (user == null || !user.passwordHash.equals(verifiedHash)) {
+                throw Problems.invalidCredentials();
             }
-            if (!User.ACTIVE.equals(user.status())) {
-                throw new ProblemException(ProblemCode.ACCOUNT_SUSPENDED, "This account is suspended.");
+            if (!user.isActive()) {
+                throw Problems.accountSuspended();
             }
             if (rehash != null) {
-                sessions.updatePasswordHash(userId, rehash, now);
+                user.passwordHash = rehash;
+                user.updatedAt = now;
             }
             Instant absoluteEnd = now.plus(config.session().maxLifetime());
             Instant expiresAt = earliest(now.plus(config.refreshToken().ttl()), absoluteEnd);
-            sessions.insert(sessionId, userId, origin, now, absoluteEnd, expiresAt);
-            tokens.insert(sessionId, hash, now, expiresAt);
-            // SPEC §1: beyond max-per-user active sessions, the least recently used one goes.
-            for (UUID revoked : sessions.revokeBeyond(userId, config.session().maxPerUser(), now, REASON_SESSION_LIMIT)) {
-                revocations.sessionRevoked(revoked, REASON_SESSION_LIMIT);
-            }
-            return new Issued(new AccessTokens.Subject(userId, user.email(), user.roles(), sessionId, user.stamp()),
-                    token, now, expiresAt);
+            Session session = new Session();
+            session.id = UUID.randomUUID();
+            session.userId = userId;
+            session.deviceName = origin.deviceName();
+            session.userAgent = origin.userAgent();
+            session.ipAddress = origin.ipAddress();
+            session.createdAt = now;
+            session.lastUsedAt = now;
+            session.absoluteEnd = absoluteEnd;
+            session.refreshExpiresAt = expiresAt;
+            session.persist();
+            RefreshToken first = new RefreshToken();
+            first.sessionId = session.id;
+            first.tokenHash = hash;
+            first.issuedAt = now;
+            first.expiresAt = expiresAt;
+            first.persist();
+            Session.flush(); // the cap below counts the new session
+            revocation.revokeBeyond(userId, config.session().maxPerUser(), now, REASON_SESSION_LIMIT);
+            return new Issued(new AccessTokens.Subject(userId, user.email, List.copyOf(user.roles), session.id,
+                    user.securityStamp), token, now, expiresAt);
         });
     }
 
     /**
-     * SPEC §4. Step 2, the common case, is one autocommit statement (one database round trip);
-     * when the token is not active, steps 1, 3 and 4 run in one transaction.
+     * docs/tokens.md "Rotation". The common case is one autocommit statement (one database round
+     * trip); when the token could not rotate, {@link #settle} decides why in one transaction.
      * {@code clientIp} only goes into a replay's security event.
      */
     public Outcome rotate(String token, String clientIp) {
@@ -125,49 +140,55 @@ public class RefreshTokens {
         String successor = codec.successorOf(token);
         byte[] successorHash = RefreshTokenCodec.hash(successor);
         Instant now = clock.instant();
-        TokenRow rotation;
-        try {
-            rotation = tokens.rotate(hash, successorHash, now, now.plus(config.refreshToken().ttl()),
-                    config.refreshToken().history());
-        } catch (SQLException e) {
-            throw new IllegalStateException("rotation failed", e);
-        }
-        if (rotation != null) {
+        Rotated rotated = rotation.rotate(hash, successorHash, now, now.plus(config.refreshToken().ttl()),
+                config.refreshToken().history());
+        if (rotated != null) {
             // The same instant as the stored one (computed in SQL from these values), at full precision.
-            Instant expiresAt = earliest(now.plus(config.refreshToken().ttl()), rotation.sessionEnd());
-            return new Success(new Issued(subject(rotation), successor, now, expiresAt), false);
+            Instant expiresAt = earliest(now.plus(config.refreshToken().ttl()), rotated.sessionEnd());
+            AccessTokens.Subject subject = new AccessTokens.Subject(rotated.userId(), rotated.email(), rotated.roles(),
+                    rotated.sessionId(), rotated.stamp());
+            return new Success(new Issued(subject, successor, now, expiresAt), false);
         }
         return QuarkusTransaction.requiringNew().call(() -> settle(hash, successor, successorHash, clientIp));
     }
 
-    /** Steps 1, 3 and 4 for a token that was not active when step 2 ran. */
-    private Outcome settle(byte[] hash, String successor, byte[] successorHash, String clientIp) throws SQLException {
-        // Step 1: unknown, expired, session revoked or ended, user suspended -> 401, nothing more.
-        TokenRow row = tokens.find(hash);
-        // Read the clock after the read: a winner we waited for may have rotated T after step 2 ran.
+    /** A token that could not rotate: invalid, a retry inside the reuse window, or a replay. */
+    private Outcome settle(byte[] hash, String successor, byte[] successorHash, String clientIp) {
+        List<Object[]> rows = RefreshToken.getEntityManager().createQuery(FIND, Object[].class)
+                .setParameter(1, hash).getResultList();
+        // Read the clock after the read: a winner we waited for may have rotated T after the statement ran.
         Instant now = clock.instant();
-        if (row == null || row.rotatedAt() == null || !row.expiresAt().isAfter(now) || row.sessionRevoked()
-                || !row.sessionEnd().isAfter(now) || !User.ACTIVE.equals(row.userStatus())) {
+        if (rows.isEmpty()) {
+            return Refused.INVALID;
+        }
+        RefreshToken presented = (RefreshToken) rows.get(0)[0];
+        Session session = (Session) rows.get(0)[1];
+        User user = (User) rows.get(0)[2];
+        // Expired, session revoked or ended, user suspended: nothing left to revoke. Unused but not
+        // rotated: it failed one of those checks when the statement ran.
+        if (presented.rotatedAt == null || !presented.expiresAt.isAfter(now)
+                || !Session.isLive(session.revokedAt, session.absoluteEnd, now) || !user.isActive()) {
             return Refused.INVALID;
         }
 
-        // Step 3: a retry inside the window while T' is unused gets the same T' (re-derived, never stored).
-        SuccessorRow next = tokens.findSuccessor(successorHash);
-        Duration grace = config.refreshToken().reuseGrace();
-        // With the window at 0 (strict mode) every reuse is a replay, whatever the clocks say (SPEC §4).
-        boolean insideWindow = !grace.isZero() && !grace.isNegative() && now.isBefore(row.rotatedAt().plus(grace));
-        if (insideWindow && next != null && next.rotatedAt() == null && next.expiresAt().isAfter(now)) {
-            return new Success(new Issued(subject(row), successor, now, next.expiresAt()), true);
+        // A retry inside the window while T' is unused gets the same T' (re-derived, never stored).
+        RefreshToken next = RefreshToken.findByHash(successorHash).orElse(null);
+        Duration window = config.refreshToken().reuseGrace();
+        // With the window at 0 (strict mode) every reuse is a replay, whatever the clocks say.
+        boolean insideWindow = !window.isZero() && !window.isNegative() && now.isBefore(presented.rotatedAt.plus(window));
+        if (insideWindow && next != null && next.isUnused(now)) {
+            AccessTokens.Subject subject = new AccessTokens.Subject(user.id, user.email, List.copyOf(user.roles),
+                    session.id, user.securityStamp);
+            return new Success(new Issued(subject, successor, now, next.expiresAt), true);
         }
 
-        // Step 4: anything else on a live session is a replay: the whole family goes.
-        if (sessions.revoke(row.sessionId(), now, REASON_REPLAY)) {
-            revocations.sessionRevoked(row.sessionId(), REASON_REPLAY);
+        // Anything else on a live session is a replay: the whole family goes.
+        if (revocation.revoke(session.id, now, REASON_REPLAY)) {
             Map<String, Object> details = new HashMap<>();
-            details.put("rotatedAt", row.rotatedAt().toString());
-            details.put("successorUsed", next != null && next.rotatedAt() != null);
+            details.put("rotatedAt", presented.rotatedAt.toString());
+            details.put("successorUsed", next != null && next.rotatedAt != null);
             details.put("ipAddress", clientIp);
-            events.record(row.userId(), row.sessionId(), SecurityEventKind.REPLAY_DETECTED, now, details);
+            events.record(user.id, session.id, SecurityEventKind.REPLAY_DETECTED, now, details);
         }
         return Refused.REPLAYED;
     }
@@ -178,20 +199,8 @@ public class RefreshTokens {
             return;
         }
         byte[] hash = RefreshTokenCodec.hash(token);
-        QuarkusTransaction.requiringNew().run(() -> {
-            try {
-                TokenRow row = tokens.find(hash);
-                if (row != null && sessions.revoke(row.sessionId(), clock.instant(), REASON_LOGOUT)) {
-                    revocations.sessionRevoked(row.sessionId(), REASON_LOGOUT);
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("logout failed", e);
-            }
-        });
-    }
-
-    private static AccessTokens.Subject subject(TokenRow row) {
-        return new AccessTokens.Subject(row.userId(), row.email(), List.copyOf(row.roles()), row.sessionId(), row.stamp());
+        QuarkusTransaction.requiringNew().run(() -> RefreshToken.findByHash(hash)
+                .ifPresent(found -> revocation.revoke(found.sessionId, clock.instant(), REASON_LOGOUT)));
     }
 
     private static Instant earliest(Instant a, Instant b) {

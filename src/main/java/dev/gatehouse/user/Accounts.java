@@ -2,18 +2,19 @@ package dev.gatehouse.user;
 
 import dev.gatehouse.common.Causes;
 import dev.gatehouse.common.SecureIds;
-import dev.gatehouse.problem.ProblemCode;
-import dev.gatehouse.problem.ProblemException;
+import dev.gatehouse.problem.Problems;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Sort;
 import jakarta.inject.Singleton;
 import org.hibernate.exception.ConstraintViolationException;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
-/** Creates accounts. */
+/** Creates and finds accounts. */
 @Singleton
 public class Accounts {
 
@@ -34,7 +35,7 @@ public class Accounts {
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
                 if (User.findByEmail(email).isPresent()) {
-                    throw emailTaken();
+                    throw Problems.emailTaken();
                 }
                 Instant now = clock.instant();
                 User user = new User();
@@ -44,7 +45,7 @@ public class Accounts {
                 user.passwordHash = hash;
                 user.roles = List.copyOf(roles);
                 user.securityStamp = SecureIds.newStamp();
-                user.status = User.ACTIVE;
+                user.status = UserStatus.ACTIVE;
                 user.createdAt = now;
                 user.updatedAt = now;
                 user.persistAndFlush();
@@ -53,13 +54,24 @@ public class Accounts {
         } catch (RuntimeException e) {
             // Two registrations of one email at once: the unique index decides, the loser gets 409.
             if (Causes.hasCause(e, ConstraintViolationException.class)) {
-                throw emailTaken();
+                throw Problems.emailTaken();
             }
             throw e;
         }
     }
 
-    private static ProblemException emailTaken() {
-        return new ProblemException(ProblemCode.EMAIL_TAKEN, "An account with this email already exists.");
+    /** The user with this email (normalized here like every email that enters). */
+    public Optional<User> findByEmail(String email) {
+        return QuarkusTransaction.requiringNew().call(() -> User.findByEmail(Emails.normalize(email)));
+    }
+
+    /** One page of users in creation order. */
+    public List<User> page(int index, int size) {
+        return QuarkusTransaction.requiringNew().call(() -> User.<User>findAll(Sort.by("createdAt").and("id"))
+                .page(index, size).list());
+    }
+
+    public boolean exists(UUID userId) {
+        return QuarkusTransaction.requiringNew().call(() -> User.count("id", userId) > 0);
     }
 }

@@ -2,6 +2,7 @@ package dev.gatehouse.user;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -13,13 +14,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** A user account. The email is stored trimmed and lower-cased (SPEC §3). */
+/**
+ * A user account (table {@code users}). The email is stored trimmed and lower-cased (docs/api.md
+ * "Emails"); the password only as an Argon2id PHC string; the security stamp changes with every
+ * change of the user's security state, and every access token carries the stamp it was issued with
+ * (docs/tokens.md "Security stamp").
+ */
 @Entity
 @Table(name = "users")
 public class User extends PanacheEntityBase {
-
-    public static final String ACTIVE = "active";
-    public static final String SUSPENDED = "suspended";
 
     @Id
     public UUID id;
@@ -36,11 +39,11 @@ public class User extends PanacheEntityBase {
     @Column(columnDefinition = "text[]")
     public List<String> roles;
 
-    /** Changes whenever the security state changes; every access token carries it (SPEC §1). */
     @Column(name = "security_stamp")
     public String securityStamp;
 
-    public String status;
+    @Convert(converter = UserStatus.Column.class)
+    public UserStatus status;
 
     @Column(name = "created_at")
     public Instant createdAt;
@@ -52,7 +55,7 @@ public class User extends PanacheEntityBase {
         return find("email", normalizedEmail).firstResultOptional();
     }
 
-    public boolean isSuspended() {
-        return SUSPENDED.equals(status);
+    public boolean isActive() {
+        return status == UserStatus.ACTIVE;
     }
 }

@@ -1,7 +1,5 @@
 package dev.gatehouse.user;
 
-import dev.gatehouse.auth.BearerTokenGuard;
-import dev.gatehouse.session.SessionState;
 import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.NonBlocking;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -10,7 +8,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** The reference protected resource (SPEC §3). */
+/** The reference protected resource (docs/api.md "Current user"). */
 @Path("/api/users")
 @Produces(MediaType.APPLICATION_JSON)
 public class UserResource {
@@ -30,7 +28,6 @@ public class UserResource {
     @Authenticated
     @NonBlocking
     public UserView me() {
-        SessionState state = BearerTokenGuard.caller(identity);
-        return new UserView(state.userId(), state.email(), state.displayName(), state.roles());
+        return Caller.of(identity).view();
     }
 }

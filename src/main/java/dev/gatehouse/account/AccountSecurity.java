@@ -1,17 +1,18 @@
-package dev.gatehouse.user;
+package dev.gatehouse.account;
 
 import dev.gatehouse.common.SecureIds;
 import dev.gatehouse.event.SecurityEventKind;
 import dev.gatehouse.event.SecurityEvents;
-import dev.gatehouse.problem.ProblemCode;
-import dev.gatehouse.problem.ProblemException;
+import dev.gatehouse.problem.Problems;
 import dev.gatehouse.session.Revocations;
 import dev.gatehouse.session.SessionRevocation;
+import dev.gatehouse.user.Passwords;
+import dev.gatehouse.user.User;
+import dev.gatehouse.user.UserStatus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Singleton;
 import jakarta.persistence.LockModeType;
 
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -20,7 +21,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Changes to a user's security state (SPEC §1 "security stamp"): each one is a single transaction
+ * Changes to a user's security state (docs/tokens.md "Security stamp"): each one is a single transaction
  * that locks the user row, changes the stamp (so every access token of the user stops working),
  * revokes sessions as the operation requires, writes its security event, and notifies every
  * instance on commit.
@@ -43,7 +44,7 @@ public class AccountSecurity {
         this.clock = clock;
     }
 
-    /** SPEC §3 logout-all: every session, and every access token through the stamp. */
+    /** Logout-all: every session, and every access token through the stamp. */
     public void logoutAll(UUID userId, UUID currentSessionId) {
         change(userId, currentSessionId, (user, now) -> {
             int revoked = sessions.revokeAll(user.id, null, now, "logout_all");
@@ -52,20 +53,20 @@ public class AccountSecurity {
     }
 
     /**
-     * SPEC §3 password change: every other session goes; the calling access token dies with the old
+     * Password change (docs/api.md "Password change"): every other session goes; the calling access token dies with the old
      * stamp, while the current session's refresh token yields a fresh one.
      */
     public void changePassword(UUID userId, UUID currentSessionId, String currentPassword, String newPassword) {
         User user = QuarkusTransaction.requiringNew().call(() -> User.<User>findById(userId));
         if (user == null || !passwords.verify(currentPassword, user.passwordHash)) {
-            throw new ProblemException(ProblemCode.INVALID_CURRENT_PASSWORD, "The current password is wrong.");
+            throw Problems.invalidCurrentPassword();
         }
         String newHash = passwords.hash(newPassword); // Argon2id outside the transaction
         String verifiedHash = user.passwordHash;
         change(userId, currentSessionId, (locked, now) -> {
             if (!locked.passwordHash.equals(verifiedHash)) {
                 // changed by a concurrent request since we verified it: verify against the new one
-                throw new ProblemException(ProblemCode.INVALID_CURRENT_PASSWORD, "The current password is wrong.");
+                throw Problems.invalidCurrentPassword();
             }
             locked.passwordHash = newHash;
             int revoked = sessions.revokeAll(locked.id, currentSessionId, now, "password_changed");
@@ -93,7 +94,7 @@ public class AccountSecurity {
 
     public void suspend(UUID userId, UUID adminId) {
         change(userId, null, (user, now) -> {
-            user.status = User.SUSPENDED;
+            user.status = UserStatus.SUSPENDED;
             int revoked = sessions.revokeAll(user.id, null, now, "suspended");
             return event(SecurityEventKind.SUSPENDED, Map.of("sessionsRevoked", revoked, "by", adminId.toString()));
         });
@@ -101,7 +102,7 @@ public class AccountSecurity {
 
     public void reinstate(UUID userId, UUID adminId) {
         change(userId, null, (user, now) -> {
-            user.status = User.ACTIVE;
+            user.status = UserStatus.ACTIVE;
             return event(SecurityEventKind.REINSTATED, Map.of("by", adminId.toString()));
         });
     }
@@ -115,7 +116,7 @@ public class AccountSecurity {
 
     @FunctionalInterface
     private interface Change {
-        Event apply(User lockedUser, Instant now) throws SQLException;
+        Event apply(User lockedUser, Instant now);
     }
 
     /** 404 when the user does not exist; otherwise the change, a new stamp, the event and the notification, atomically. */
@@ -123,15 +124,10 @@ public class AccountSecurity {
         QuarkusTransaction.requiringNew().run(() -> {
             User user = User.findById(userId, LockModeType.PESSIMISTIC_WRITE);
             if (user == null) {
-                throw new ProblemException(ProblemCode.NOT_FOUND, "No such user.");
+                throw Problems.noSuchUser();
             }
             Instant now = clock.instant();
-            Event event;
-            try {
-                event = change.apply(user, now);
-            } catch (SQLException e) {
-                throw new IllegalStateException("security state change failed", e);
-            }
+            Event event = change.apply(user, now);
             user.securityStamp = SecureIds.newStamp();
             user.updatedAt = now;
             User.flush();

@@ -1,4 +1,4 @@
-package dev.gatehouse.token;
+package dev.gatehouse.auth;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -6,7 +6,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.UUID;
 
 /**
- * The token response of SPEC §3. {@code refreshToken} is left out in cookie mode (SPEC §5), where
+ * The token response (docs/api.md "Token response"). {@code refreshToken} is left out in cookie mode, where
  * the token travels only in the cookie.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,0 +1,54 @@
+package dev.gatehouse.problem;
+
+/**
+ * One factory per problem that more than one place raises, so that the same failure always
+ * reads the same (docs/api.md "Problem codes"). A detail never contains a secret or input.
+ */
+public final class Problems {
+
+    private Problems() {
+    }
+
+    /** Login: unknown email and wrong password answer alike (docs/threat-model.md "Account enumeration"). */
+    public static ProblemException invalidCredentials() {
+        return new ProblemException(ProblemCode.INVALID_CREDENTIALS, "The email or password is wrong.");
+    }
+
+    public static ProblemException accountSuspended() {
+        return new ProblemException(ProblemCode.ACCOUNT_SUSPENDED, "This account is suspended.");
+    }
+
+    /** Unknown, expired, revoked and replayed refresh tokens answer alike (docs/tokens.md "Refresh"). */
+    public static ProblemException invalidRefreshToken() {
+        return new ProblemException(ProblemCode.INVALID_REFRESH_TOKEN, "The refresh token is not valid.");
+    }
+
+    public static ProblemException invalidCurrentPassword() {
+        return new ProblemException(ProblemCode.INVALID_CURRENT_PASSWORD, "The current password is wrong.");
+    }
+
+    public static ProblemException emailTaken() {
+        return new ProblemException(ProblemCode.EMAIL_TAKEN, "An account with this email already exists.");
+    }
+
+    /** An unknown, malformed or another user's id: nothing tells them apart. */
+    public static ProblemException noSuchUser() {
+        return new ProblemException(ProblemCode.NOT_FOUND, "No such user.");
+    }
+
+    public static ProblemException noSuchSession() {
+        return new ProblemException(ProblemCode.NOT_FOUND, "No such session.");
+    }
+
+    public static ProblemException bodyRequired() {
+        return new ProblemException(ProblemCode.MALFORMED_REQUEST, "A JSON object body is required.");
+    }
+
+    public static ProblemException bodyNotAnObject() {
+        return new ProblemException(ProblemCode.MALFORMED_REQUEST, "The body must be a JSON object.");
+    }
+
+    public static ProblemException bodyNotJson() {
+        return new ProblemException(ProblemCode.MALFORMED_REQUEST, "The body is not valid JSON.");
+    }
+}

@@ -1,0 +1,86 @@
+package dev.gatehouse.session;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A session (token family, table {@code sessions}): everything descended from one login on one
+ * device. Its liveness rules are defined here once, for Java ({@link #isLive}, {@link #isActive})
+ * and for SQL ({@link #liveSql}, {@link #activeSql}); {@code SessionLivenessTest} holds the two
+ * forms to the same answers.
+ */
+@Entity
+@Table(name = "sessions")
+public class Session extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "user_id")
+    public UUID userId;
+
+    @Column(name = "device_name")
+    public String deviceName;
+
+    @Column(name = "user_agent")
+    public String userAgent;
+
+    @Column(name = "ip_address")
+    public String ipAddress;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "last_used_at")
+    public Instant lastUsedAt;
+
+    @Column(name = "absolute_end")
+    public Instant absoluteEnd;
+
+    /** Expiry of the session's newest refresh token: "active" and "expiresAt" without a join. */
+    @Column(name = "refresh_expires_at")
+    public Instant refreshExpiresAt;
+
+    @Column(name = "revoked_at")
+    public Instant revokedAt;
+
+    @Column(name = "revoke_reason")
+    public String revokeReason;
+
+    /**
+     * docs/tokens.md "Sessions": live = not revoked and before its absolute end. A live session's
+     * access tokens are accepted and its newest refresh token may rotate (if not expired itself).
+     */
+    public static boolean isLive(Instant revokedAt, Instant absoluteEnd, Instant now) {
+        return revokedAt == null && absoluteEnd.isAfter(now);
+    }
+
+    /** {@link #isLive(Instant, Instant, Instant)} in SQL, for a {@code sessions} row aliased {@code s}. */
+    public static String liveSql(String s, String now) {
+        return s + ".revoked_at is null and " + s + ".absolute_end > " + now;
+    }
+
+    /**
+     * docs/tokens.md "Sessions": active = live and its newest refresh token not expired. Active
+     * sessions are the ones listed, and the ones the per-user cap counts.
+     */
+    public boolean isActive(Instant now) {
+        return isLive(revokedAt, absoluteEnd, now) && refreshExpiresAt.isAfter(now);
+    }
+
+    /** {@link #isActive} in SQL, for a {@code sessions} row aliased {@code s}. */
+    public static String activeSql(String s, String now) {
+        return liveSql(s, now) + " and " + s + ".refresh_expires_at > " + now;
+    }
+
+    /** When the session ends unless it is refreshed again: its newest token's expiry, capped by its absolute end. */
+    public Instant expiresAt() {
+        return refreshExpiresAt.isBefore(absoluteEnd) ? refreshExpiresAt : absoluteEnd;
+    }
+}
