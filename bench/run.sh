@@ -33,7 +33,7 @@ clients=${CLIENTS:-1 8 32}
 peer=${PEER:-keycloak}
 peer_version=${PEER_VERSION:-26.7.3}
 # Bouncy Castle's Argon2 (the floor's reference) runs at half speed in about one JVM in 5-10 unless
-# its quarter round is inlined (README "Benchmark"); Gatehouse's own Argon2id needs no such help.
+# its quarter round is inlined (bench/README.md); Gatehouse's own Argon2id needs no such help.
 argon2_jit="-XX:CompileCommand=quiet -XX:CompileCommand=inline,org.bouncycastle.crypto.generators.Argon2BytesGenerator::quarterRound"
 java_opts=${BENCH_JAVA_OPTS:--Xmx512m -XX:+UseParallelGC}
 port=18080

@@ -2,8 +2,8 @@
 -- the lines of a file:
 --   wrk -s bench/wrk/auth.lua URL/api/auth/login   -- login   <users file: emails> <threads> <password> [protocol]
 --   wrk -s bench/wrk/auth.lua URL/api/auth/refresh -- refresh <tokens file: one per session> <threads> - [protocol]
--- protocol: "gatehouse" (default: JSON bodies, SPEC §4) or "oidc" (the peer's token endpoint:
--- form bodies, grant_type password / refresh_token, public client "bench").
+-- protocol: "gatehouse" (default: JSON bodies, docs/api.md "POST /api/auth/refresh") or "oidc"
+-- (the peer's token endpoint: form bodies, grant_type password / refresh_token, public client "bench").
 -- login: a thread cycles through its users, so no two connections sign one user in at once (a
 -- login locks its user row). refresh: one session per connection, each always refreshed with its
 -- newest token; the thread's pool holds one token per connection, a response puts the successor

@@ -1,5 +1,5 @@
 // A real browser (Debian's Chromium, driven by playwright-core) against a running Gatehouse in
-// cookie mode (SPEC §5). Started by BrowserCookieModeIT, which sets:
+// cookie mode (docs/api.md "Web (cookie) mode"). Started by BrowserCookieModeIT, which sets:
 //   GATEHOUSE_URL  the service, started with GATEHOUSE_COOKIE_SECURE=false,
 //                  GATEHOUSE_COOKIE_ALLOWED_ORIGINS=http://127.0.0.1:<PAGE_PORT> and a 2 s access-token ttl
 //   PAGE_PORT      the port of the allowed "web app" origin served here.
@@ -257,7 +257,7 @@ test('a page on an origin not in the allow list cannot use the cookie', async ()
       return results;
     });
     console.log(`hand-made requests from ${otherOrigin}: ${JSON.stringify(raw)}`);
-    // The browser sees no readable answer: CORS (SPEC §5) answers only allowed origins.
+    // The browser sees no readable answer: CORS (docs/api.md "CORS") answers only allowed origins.
     for (const name of ['refresh', 'login']) {
       assert.equal(raw[name].error, 'TypeError', `${name} from ${otherOrigin}: ${JSON.stringify(raw[name])}`);
     }
@@ -265,7 +265,7 @@ test('a page on an origin not in the allow list cannot use the cookie', async ()
     await other.close();
   }
 
-  // What the service answers such a request, seen from outside a browser (SPEC §5):
+  // What the service answers such a request, seen from outside a browser (docs/api.md "CSRF defence"):
   // the preflight carries no CORS grant for that origin ...
   const preflight = await fetch(`${gatehouseUrl}/api/auth/refresh`, {
     method: 'OPTIONS',

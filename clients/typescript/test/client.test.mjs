@@ -46,7 +46,7 @@ test('a refresh whose answer is lost is retried with the same token and the user
   assert.equal(response.status, 200);
   assert.deepEqual(proxy.refreshTokens, [tokens.refreshToken, tokens.refreshToken], 'the retry carries the same token');
   assert.equal((await client.fetch('/api/users/me')).status, 200, 'a following request');
-  // SPEC §4.3: the retry got the one valid successor, so the client holds a live refresh token.
+  // docs/tokens.md "Reuse window": the retry got the one valid successor, so the client holds a live refresh token.
   const saved = await storage.load();
   assert.notEqual(saved.refreshToken, tokens.refreshToken);
   assert.equal((await refreshDirectly(saved.refreshToken)).status, 200, 'the saved refresh token is the live one');
@@ -56,7 +56,7 @@ test('a replayed refresh token ends the session once, for every waiting caller, 
   const ended = [];
   const { client, storage, tokens } = await signedInWithExpiredAccessToken({ onSessionEnded: (reason) => ended.push(reason) });
   // Rotate twice out of band: the successor of the client's token is used, so the client's copy
-  // is a replay at once, whatever the reuse window (SPEC §4.4).
+  // is a replay at once, whatever the reuse window (docs/tokens.md "Replay detection").
   const first = await refreshDirectly(tokens.refreshToken);
   assert.equal(first.status, 200);
   assert.equal((await refreshDirectly(first.body.refreshToken)).status, 200);
