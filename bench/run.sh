@@ -22,8 +22,42 @@
 # a production heap, not 1/4 of the machine, and the options of docker/Dockerfile.jvm; the peer
 # keeps its own options, with the same 512 MB heap), BENCH_JDBC_URL + BENCH_DB_USER + BENCH_DB_PASSWORD (use that database).
 # Needs: wrk, curl, openssl; psql for the lock-wait sampling (skipped without it).
+#
+# Baseline mode, one commit against the current tree in one run:
+#   bash bench/run.sh --baseline <commit> [--clients 8] [--repeats 5] [--seconds 12] [--warmup 15] [--jdk 17]
+# Builds <commit> (git archive into a temporary directory, removed at exit) and the current tree
+# (with its uncommitted changes), starts both servers side by side, each on its own fresh database,
+# warms each up once (--warmup s of refresh, then of login), then measures login (default Argon2id)
+# and refresh (RS256) at --clients clients: --repeats wrk runs of --seconds s per side and cell, one
+# server under load at a time, alternately in ABBA order (B C, C B, B C, ...). Before each measured
+# run: a 3 s unreported pre-run on that server, its per-request tables emptied, fresh sessions.
+# Per run: req/s, p50/p99, errors, server CPU ms per request (/proc of the JVM) and the CPU of its
+# database's backends per request. Writes bench/results/<stamp>-baseline.csv (every run, then
+# median/min/max/q1/q3 per side and cell, and the ratios of the medians) and -baseline.md, printed
+# too, with the line "refresh CPU per request: +x.x % (limit +5 %)". A cell with any error (non-2xx
+# or no answer in 10 s) is invalid. `--baseline HEAD` is an A/A run: the noise of the procedure.
+# About 10 min with the defaults on 2 cores (builds included). Needs psql as well; no floors, no peer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+cmdline="bash bench/run.sh${*:+ $*}"
+baseline= b_clients=8 repeats=5 b_seconds=12 b_warmup=15 b_jdk=17 preroll=3 b_options=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --baseline) baseline=${2:?--baseline needs a commit}; shift 2 ;;
+    --clients|--repeats|--seconds|--warmup|--jdk)
+      [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || { echo "bench: $1 needs a positive whole number" >&2; exit 2; }
+      case $1 in --clients) b_clients=$2 ;; --repeats) repeats=$2 ;; --seconds) b_seconds=$2 ;;
+        --warmup) b_warmup=$2 ;; --jdk) b_jdk=$2 ;; esac
+      b_options="$b_options $1"; shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench: unknown option $1 (bash bench/run.sh --help)" >&2; exit 2 ;;
+  esac
+done
+if [ -z "$baseline" ] && [ -n "$b_options" ]; then echo "bench:$b_options: only with --baseline" >&2; exit 2; fi
+if [ -n "$baseline" ]; then
+  baseline_sha=$(git rev-parse --verify -q "$baseline^{commit}") || { echo "bench: no commit $baseline" >&2; exit 2; }
+  [ "$b_jdk" = 17 ] || [ "$b_jdk" = 25 ] || { echo "bench: --jdk is 17 or 25" >&2; exit 2; }
+fi
 JAVA17=${JAVA17:-$(command -v java)}
 JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 JDKS=${JDKS:-17 25}
@@ -41,23 +75,29 @@ kc_port=18180
 password="bench password 123"
 users=64
 stamp=$(date -u +%Y%m%dT%H%MZ)
+suffix=${baseline:+-baseline}
 results=bench/results
-raw=$results/raw/$stamp
+raw=$results/raw/$stamp$suffix
 mkdir -p "$raw"
-csv=$results/$stamp.csv
-md=$results/$stamp.md
+csv=$results/$stamp$suffix.csv
+md=$results/$stamp$suffix.md
 work=$(mktemp -d)
+app_dir=$work/app          # the packaged service start_server runs (baseline mode: one per side)
+server_log=$raw/server.log
 app_pid=
 kc_pid=
 pg_pid=
+other_pids=                # baseline mode: the server that is not in app_pid
 cleanup() {
   [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+  for pid in $other_pids; do kill "$pid" 2>/dev/null || true; done
+  for pid in $app_pid $other_pids; do wait "$pid" 2>/dev/null || true; done
   [ -n "$kc_pid" ] && { kill "$kc_pid" 2>/dev/null; wait "$kc_pid" 2>/dev/null; } || true
   [ -n "$pg_pid" ] && { exec 7>&- || true; wait "$pg_pid" 2>/dev/null || true; }
   rm -rf "$work"
 }
 trap cleanup EXIT
-for tool in wrk curl openssl; do
+for tool in wrk curl openssl ${baseline:+psql}; do
   command -v $tool >/dev/null || { echo "bench: $tool is needed (Debian: apt-get install wrk curl openssl postgresql-client)" >&2; exit 1; }
 done
 log() { echo "[bench $(date -u +%T)] $*" >&2; }
@@ -65,11 +105,13 @@ log() { echo "[bench $(date -u +%T)] $*" >&2; }
 # ---- PostgreSQL -------------------------------------------------------------------------------
 if [ -n "${BENCH_JDBC_URL:-}" ]; then
   jdbc=$BENCH_JDBC_URL db_user=${BENCH_DB_USER:-postgres} db_password=${BENCH_DB_PASSWORD:-}
-  database="given: $jdbc"
+  database="given: $jdbc" pg_mode=given
 elif command -v pg_lsclusters >/dev/null && [ -n "$(pg_lsclusters -h 2>/dev/null)" ] && [ "$(id -u)" = 0 ]; then
   read -r pg_version pg_cluster pg_port _ < <(pg_lsclusters -h | head -1)
   pg_ctlcluster "$pg_version" "$pg_cluster" start 2>/dev/null || true
-  for name in gatehouse_bench keycloak_bench; do # a fresh database and its owner for each server
+  db_names="gatehouse_bench keycloak_bench"
+  [ -n "$baseline" ] && db_names="gatehouse_bench_base gatehouse_bench_cur"
+  for name in $db_names; do # a fresh database and its owner for each server
     (cd /tmp && su postgres -c "psql -q -p $pg_port" >/dev/null) <<SQL
 drop database if exists $name;
 do \$\$ begin
@@ -82,7 +124,7 @@ SQL
   done
   jdbc="jdbc:postgresql://127.0.0.1:$pg_port/gatehouse_bench" db_user=gatehouse_bench db_password=gatehouse_bench
   peer_jdbc="jdbc:postgresql://127.0.0.1:$pg_port/keycloak_bench" peer_db_user=keycloak_bench peer_db_password=keycloak_bench
-  database="system PostgreSQL $(su postgres -c "psql -p $pg_port -Atc 'show server_version'" 2>/dev/null | cut -d' ' -f1) (fresh database)"
+  database="system PostgreSQL $(su postgres -c "psql -p $pg_port -Atc 'show server_version'" 2>/dev/null | cut -d' ' -f1) (fresh database)" pg_mode=system
 else
   log "no system PostgreSQL: starting the embedded one"
   ./mvnw -B -q dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null
@@ -93,7 +135,7 @@ else
   exec 7> "$work/pg-stdin"
   until grep -q '^ready' "$raw/postgres.log"; do kill -0 "$pg_pid" || { cat "$raw/postgres.log" >&2; exit 1; }; sleep 0.2; done
   jdbc="jdbc:postgresql://127.0.0.1:$pg_port/postgres" db_user=postgres db_password=
-  database="embedded PostgreSQL (zonky)"
+  database="embedded PostgreSQL (zonky)" pg_mode=embedded
 fi
 # Elsewhere the peer shares Gatehouse's database: its tables have other names.
 peer_jdbc=${peer_jdbc:-$jdbc} peer_db_user=${peer_db_user:-$db_user} peer_db_password=${peer_db_password:-$db_password}
@@ -112,7 +154,7 @@ openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/ec.pe
 bcprov=$(ls "$work"/app/lib/main/org.bouncycastle.bcprov-*.jar)
 gatehouse_jar=$(ls "$work"/app/app/gatehouse-*.jar)
 
-echo "server,jdk,signing,argon2,endpoint,clients,requests,rps,p50_ms,p90_ms,p99_ms,errors,server_cpu_ms_per_req,loadgen_cpu_ms_per_req,max_lock_waits" > "$csv"
+[ -n "$baseline" ] || echo "server,jdk,signing,argon2,endpoint,clients,requests,rps,p50_ms,p90_ms,p99_ms,errors,server_cpu_ms_per_req,loadgen_cpu_ms_per_req,max_lock_waits" > "$csv"
 : > "$work/floors-raw.csv"; : > "$work/runs.txt"
 floors() { # <jdk> <java>: one more measurement of each floor; the summary keeps the lowest
   "$2" $argon2_jit -cp "$bcprov:$gatehouse_jar" bench/Floors.java | sed "s/^floor,/$1,/" >> "$work/floors-raw.csv"
@@ -131,13 +173,13 @@ wait_ready() { # <url> <pid of the launcher> <log>
 start_server() { # <java> <key> [VAR=value...]
   local java=$1 key=$2; shift 2
   local t0; t0=$(date +%s%N)
-  (cd "$work/app" && exec env QUARKUS_HTTP_PORT=$port QUARKUS_DATASOURCE_JDBC_URL="$jdbc" \
+  (cd "$app_dir" && exec env QUARKUS_HTTP_PORT=$port QUARKUS_DATASOURCE_JDBC_URL="$jdbc" \
     QUARKUS_DATASOURCE_USERNAME="$db_user" QUARKUS_DATASOURCE_PASSWORD="$db_password" \
     GATEHOUSE_JWT_SIGNING_KEY_FILES="$key" GATEHOUSE_JWT_ISSUER=https://bench.gatehouse \
     GATEHOUSE_JWT_AUDIENCE=bench GATEHOUSE_RATE_LIMIT_ENABLED=false "$@" \
-    "$java" $java_opts -jar quarkus-run.jar) >> "$raw/server.log" 2>&1 &
+    "$java" $java_opts -jar quarkus-run.jar) >> "$server_log" 2>&1 &
   app_pid=$! server_pid=$! target=gatehouse
-  wait_ready "http://127.0.0.1:$port/q/health/ready" "$app_pid" "$raw/server.log"
+  wait_ready "http://127.0.0.1:$port/q/health/ready" "$app_pid" "$server_log"
   ready_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
 stop_server() { kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=; }
@@ -271,6 +313,274 @@ warm_up() { # <label>: JIT warm-up of the whole server, not reported (each cell 
   access_token=$(login_token "$(tail -1 "$work/users.txt")" accessToken)
   wrk_run me 8 "${warmup}s" "$raw/$1-warmup-me.txt"
 }
+
+# ---- Baseline mode: the baseline commit against the current tree, interleaved -----------------
+# Fairness, by construction:
+# - Both servers run at once, each started once and warmed up once (--warmup s of refresh, then of
+#   login): no repeat pays a start or a cold JIT, and the repeats alternate within minutes instead
+#   of a restart (~20-40 s here) each. Only one server is under load at a time; the idle one costs
+#   nothing measurable (pool validation every few seconds). The price: one JVM per side is one draw
+#   of the JIT's decisions for all its repeats; `--baseline HEAD` (A/A) shows how far two draws differ.
+# - Each side has its own fresh database (the baseline's Flyway history may differ from the
+#   current one's), on the same PostgreSQL. Before each measured run the tables a login or a
+#   refresh writes (sessions, refresh_tokens, security_events, login_attempts) are emptied and a
+#   checkpoint is taken, so every run of either side starts from the same rows (the 64 users and
+#   fresh sessions) with no dirty pages of the other side's run left for it to write back; growth
+#   in one run, bigger on the faster side, cannot reach the next. (A refactor that adds a table
+#   written per login or refresh adds it to reset_tables.)
+# - Order ABBA: repeat 1 runs baseline then current, repeat 2 current then baseline, and so on, for
+#   login and then refresh in each repeat, which cancels a linear drift of the machine's speed.
+# - Before each measured run, a 3 s unreported pre-run on the same server brings its threads and
+#   caches back after the other server's turn; wrk's connections are new in every run.
+# - Same JDK, JVM options, key, users, load and ports of the same kind; medians of the repeats, the
+#   spread shown, and the current/baseline ratio within each repeat (neighbours in time) as well.
+if [ -n "$baseline" ]; then
+  base_port=$port cur_port=$((port + 1))
+  baseline_short=$(git rev-parse --short "$baseline_sha")
+  current_short=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml || echo '+uncommitted')
+  # git archive rather than git worktree add: nothing is registered in the repository the other
+  # worktrees share, so a killed run leaves nothing to prune; the trap removes $work.
+  log "building the baseline $baseline_short ($baseline) from git archive"
+  mkdir "$work/baseline-src"
+  git archive "$baseline_sha" | tar -x -C "$work/baseline-src"
+  (cd "$work/baseline-src" && ./mvnw -B -q package -DskipTests) > "$raw/build-baseline.log" 2>&1 ||
+    { tail -30 "$raw/build-baseline.log" >&2; exit 1; }
+  cp -r "$work/baseline-src/target/quarkus-app" "$work/app-base"
+  rm -rf "$work/baseline-src"
+
+  # PostgreSQL as its administrator (the given user when BENCH_JDBC_URL names the database).
+  if [ "$pg_mode" = given ]; then
+    given_hostport=$(sed -E 's#^jdbc:postgresql://([^/?]*).*#\1#' <<<"$jdbc")
+    given_db=$(sed -E 's#^jdbc:postgresql://[^/]*/([^?]*).*#\1#' <<<"$jdbc")
+    given_host=${given_hostport%%:*} given_port=5432
+    [[ $given_hostport == *:* ]] && given_port=${given_hostport##*:}
+  fi
+  admin_psql() { # <database> [psql options...]; stdin passes through
+    local db=$1; shift
+    case $pg_mode in
+      system) (cd /tmp && PGOPTIONS="-c client_min_messages=warning" runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$pg_port" -d "$db" "$@") ;;
+      embedded) PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres -d "$db" "$@" ;;
+      given) PGOPTIONS="-c client_min_messages=warning" PGPASSWORD=$db_password psql -X -q -v ON_ERROR_STOP=1 -h "$given_host" -p "$given_port" -U "$db_user" -d "$db" "$@" ;;
+    esac
+  }
+  admin_db=postgres; [ "$pg_mode" = given ] && admin_db=$given_db
+  side_jdbc() { # <database name>: its JDBC URL
+    case $pg_mode in
+      given) sed -E "s#^(jdbc:postgresql://[^/]*/)[^?]*#\1$1#" <<<"$jdbc" ;;
+      *) echo "jdbc:postgresql://127.0.0.1:$pg_port/$1" ;;
+    esac
+  }
+  base_db=gatehouse_bench_base cur_db=gatehouse_bench_cur
+  if [ "$pg_mode" = system ]; then # created above, each with its owner
+    base_user=$base_db base_password=$base_db cur_user=$cur_db cur_password=$cur_db
+  else
+    for name in $base_db $cur_db; do
+      admin_psql "$admin_db" <<SQL
+drop database if exists $name;
+create database $name;
+SQL
+    done
+    base_user=$db_user base_password=$db_password cur_user=$db_user cur_password=$db_password
+  fi
+  database="$database; one fresh database for each side ($base_db, $cur_db)"
+  reset_tables="sessions refresh_tokens security_events login_attempts"
+  reset_db() { # <database>: empty the tables a login or a refresh writes, then a checkpoint
+    local list; list=$(printf "'%s', " $reset_tables); list=${list%, }
+    admin_psql "$1" <<SQL
+do \$\$ declare t text; begin
+  for t in select tablename from pg_tables where schemaname = current_schema() and tablename in ($list) loop
+    execute format('truncate table %I cascade', t);
+  end loop;
+end \$\$;
+SQL
+    admin_psql "$1" -c checkpoint 2>/dev/null || true # needs a superuser (or pg_checkpoint)
+  }
+  db_cpu_snapshot() { # <database> <file>: "pid ticks" of each backend of the database (local only)
+    : > "$2"
+    [ "$pg_mode" = given ] && return 0
+    local pid
+    for pid in $(admin_psql "$admin_db" -At -c "select pid from pg_stat_activity where datname = '$1'"); do
+      awk -v p="$pid" '{print p, $14 + $15}' "/proc/$pid/stat" >> "$2" 2>/dev/null || true
+    done
+  }
+  use_side() { # baseline|current: where the load goes and whose CPU counts
+    if [ "$1" = baseline ]; then port=$base_port server_pid=$base_pid side_db=$base_db
+    else port=$cur_port server_pid=$cur_pid side_db=$cur_db; fi
+  }
+
+  java_bin=$JAVA17; [ "$b_jdk" = 25 ] && java_bin=$JAVA25
+  jdk_version=$("$java_bin" -version 2>&1 | head -1 | sed -E 's/.*version "([^"]+)".*/\1/')
+  log "baseline $baseline_short and current $current_short on JDK $jdk_version: starting both"
+  app_dir=$work/app-base port=$base_port server_log=$raw/server-baseline.log
+  jdbc=$(side_jdbc $base_db) db_user=$base_user db_password=$base_password
+  start_server "$java_bin" "$work/rsa.pem"
+  base_pid=$app_pid other_pids=$app_pid base_ready=$ready_ms
+  create_users
+  app_dir=$work/app port=$cur_port server_log=$raw/server-current.log
+  jdbc=$(side_jdbc $cur_db) db_user=$cur_user db_password=$cur_password
+  start_server "$java_bin" "$work/rsa.pem"
+  cur_pid=$app_pid cur_ready=$ready_ms
+  create_users
+  for side in baseline current; do
+    log "$side: warm-up, ${b_warmup} s of refresh and ${b_warmup} s of login at $b_clients clients"
+    use_side $side
+    fresh_sessions "$b_clients"
+    wrk_run refresh "$b_clients" "${b_warmup}s" "$raw/warmup-$side-refresh.txt"
+    wrk_run login "$b_clients" "${b_warmup}s" "$raw/warmup-$side-login.txt"
+  done
+
+  hz=$(getconf CLK_TCK)
+  : > "$work/repeats.csv" # side,endpoint,repeat,order,requests,rps,p50,p99,errors,server_cpu,db_cpu
+  order=0
+  measure() { # <side> <endpoint> <repeat>
+    local side=$1 endpoint=$2 r=$3
+    order=$((order + 1))
+    local name; name=$(printf '%02d-%s-%s-c%s' "$order" "$side" "$endpoint" "$b_clients")
+    use_side "$side"
+    if [ "$endpoint" = refresh ]; then fresh_sessions "$b_clients"; fi
+    wrk_run "$endpoint" "$b_clients" "${preroll}s" "$raw/$name.preroll.txt"
+    reset_db "$side_db"
+    if [ "$endpoint" = refresh ]; then fresh_sessions "$b_clients"; fi
+    db_cpu_snapshot "$side_db" "$work/db0.txt"
+    local cpu0 cpu1; cpu0=$(server_cpu_ticks)
+    wrk_run "$endpoint" "$b_clients" "${b_seconds}s" "$raw/$name.txt"
+    cpu1=$(server_cpu_ticks)
+    db_cpu_snapshot "$side_db" "$work/db1.txt"
+    local f="$raw/$name.txt" requests rps p50 p99 non2xx socket errors server_ms db_ms=
+    requests=$(awk '/requests in/ {print $1}' "$f")
+    rps=$(awk '/Requests\/sec/ {print $2}' "$f")
+    p50=$(awk '$1 == "50%" {print $2}' "$f" | to_ms); p99=$(awk '$1 == "99%" {print $2}' "$f" | to_ms)
+    non2xx=$(awk '/Non-2xx/ {print $NF}' "$f"); socket=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$f")
+    errors=$(( ${non2xx:-0} + ${socket:-0} ))
+    server_ms=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$requests" -v hz="$hz" 'BEGIN {printf "%.4f", (b - a) * 1000 / hz / n}')
+    if [ -s "$work/db1.txt" ]; then # backends that started during the run count whole
+      db_ms=$(awk -v n="$requests" -v hz="$hz" 'NR == FNR {t0[$1] = $2; next} {s += $2 - ($1 in t0 ? t0[$1] : 0)}
+        END {printf "%.4f", s * 1000 / hz / n}' "$work/db0.txt" "$work/db1.txt")
+    fi
+    echo "$side,$endpoint,$r,$order,$requests,$rps,$p50,$p99,$errors,$server_ms,$db_ms" >> "$work/repeats.csv"
+    log "$name (repeat $r): $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $errors, server CPU $server_ms ms/req, database CPU ${db_ms:-n/a} ms/req"
+  }
+  for r in $(seq 1 "$repeats"); do
+    sides="baseline current"; [ $((r % 2)) = 0 ] && sides="current baseline"
+    for endpoint in login refresh; do
+      for side in $sides; do measure "$side" "$endpoint" "$r"; done
+    done
+  done
+  base_rss=$(server_pid=$base_pid rss_mb) cur_rss=$(server_pid=$cur_pid rss_mb)
+  for pid in $base_pid $cur_pid; do kill "$pid" 2>/dev/null || true; done
+  for pid in $base_pid $cur_pid; do wait "$pid" 2>/dev/null || true; done
+  app_pid= other_pids=
+
+  # ---- Baseline summary: medians, spread (min-max, quartiles by linear interpolation), ratios
+  # One pass over the runs: per cell, side and metric (columns 6-11 of repeats.csv) the median, min,
+  # max, q1 and q3, then per cell the ratios current/baseline of the medians.
+  {
+    echo "row,side,commit,endpoint,clients,repeat,order,requests,rps,p50_ms,p99_ms,errors,server_cpu_ms_per_req,db_cpu_ms_per_req"
+    while IFS=, read -r side endpoint r n rest; do
+      commit=$current_short; [ "$side" = baseline ] && commit=$baseline_short
+      echo "repeat,$side,$commit,$endpoint,$b_clients,$r,$n,$rest"
+    done < "$work/repeats.csv"
+    awk -F, -v OFS=, -v clients="$b_clients" -v bc="$baseline_short" -v cc="$current_short" '
+      function q(n, p,  h, i) { h = (n - 1) * p + 1; i = int(h); return i >= n ? a[n] : a[i] + (h - i) * (a[i + 1] - a[i]) }
+      function load(k,  n, i, j, t) { # the values of k, sorted, into a[1..n]
+        delete a; n = cnt[k]
+        for (i = 1; i <= n; i++) { t = val[k, i] + 0; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+        return n
+      }
+      { for (m = 6; m <= 11; m++) if ($m != "") { k = $2 SUBSEP $1 SUBSEP m; val[k, ++cnt[k]] = $m } }
+      END {
+        split("login refresh", E, " "); split("baseline current", S, " "); split("median min max q1 q3", R, " ")
+        for (e = 1; e <= 2; e++) {
+          for (s = 1; s <= 2; s++) for (r = 1; r <= 5; r++) {
+            line = R[r] OFS S[s] OFS (s == 1 ? bc : cc) OFS E[e] OFS clients OFS OFS OFS
+            for (m = 6; m <= 11; m++) {
+              k = E[e] SUBSEP S[s] SUBSEP m; n = load(k); v = ""
+              if (n) v = sprintf("%.6g", r == 1 ? q(n, 0.5) : r == 2 ? a[1] : r == 3 ? a[n] : r == 4 ? q(n, 0.25) : q(n, 0.75))
+              if (r == 1) median[k] = v
+              line = line OFS v
+            }
+            print line
+          }
+          line = "ratio" OFS "current/baseline" OFS cc "/" bc OFS E[e] OFS clients OFS OFS OFS
+          for (m = 6; m <= 11; m++) {
+            b = median[E[e] SUBSEP "baseline" SUBSEP m]; c = median[E[e] SUBSEP "current" SUBSEP m]
+            line = line OFS (b != "" && c != "" && b + 0 > 0 ? sprintf("%.4f", c / b) : "")
+          }
+          print line
+        }
+      }' "$work/repeats.csv"
+  } > "$csv"
+  declare -A stat # "<row>,<side>,<endpoint>,<metric>" -> value, from the summary rows
+  while IFS=, read -r row side _ endpoint _ _ _ _ rps p50 p99 errs cpu db; do
+    case $row in row|repeat) continue ;; esac
+    stat[$row,$side,$endpoint,rps]=$rps stat[$row,$side,$endpoint,p50_ms]=$p50 stat[$row,$side,$endpoint,p99_ms]=$p99
+    stat[$row,$side,$endpoint,errors]=$errs stat[$row,$side,$endpoint,server_cpu_ms_per_req]=$cpu
+    stat[$row,$side,$endpoint,db_cpu_ms_per_req]=$db
+  done < "$csv"
+  fmt() { # <value> <decimals>
+    if [ -z "$1" ]; then echo n/a; else LC_ALL=C printf "%.${2}f" "$1"; fi
+  }
+  spread() { # <side> <endpoint> <metric> <decimals>: "min–max [q1–q3]"
+    echo "$(fmt "${stat[min,$1,$2,$3]}" "$4")–$(fmt "${stat[max,$1,$2,$3]}" "$4") [$(fmt "${stat[q1,$1,$2,$3]}" "$4")–$(fmt "${stat[q3,$1,$2,$3]}" "$4")]"
+  }
+  paired() { # <endpoint>: current/baseline server CPU per request within each repeat, in repeat order
+    awk -F, -v e="$1" '$2 == e {v[$3 "," $1] = $10; n = ($3 > n ? $3 : n)}
+      END {for (r = 1; r <= n; r++) printf "%s%.3f", (r > 1 ? " " : ""), v[r ",current"] / v[r ",baseline"]}' "$work/repeats.csv"
+  }
+  {
+    echo "# Gatehouse baseline comparison $stamp"
+    echo
+    echo "- command: \`$cmdline\`"
+    echo "- baseline: $baseline_short $(git log -1 --format=%s "$baseline_sha" | cut -c1-100)"
+    echo "- current: $current_short $(git log -1 --format=%s HEAD | cut -c1-100)"
+    echo "- machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load average at the end $(cut -d' ' -f1-3 /proc/loadavg); wrk on the same cores"
+    echo "- JDK $jdk_version, server JVM options: $java_opts; RS256, default Argon2id; database: $database"
+    echo "- startup: baseline $base_ready ms, current $cur_ready ms; RSS at the end: baseline $base_rss MB, current $cur_rss MB"
+    echo "- procedure: both servers up at once, each warmed up once ($b_warmup s refresh + $b_warmup s login); then $repeats repeats of"
+    echo "  ${b_seconds} s wrk runs at $b_clients clients per side and cell, one server under load at a time, ABBA order; before each run a"
+    echo "  ${preroll} s unreported pre-run, the per-request tables emptied, a checkpoint, fresh sessions"
+    echo "- server CPU: the JVM's utime+stime per request; database CPU: the same for the backends of the side's database"
+    echo
+    echo "## Medians of $repeats runs, spread min–max [q1–q3]"
+    echo
+    echo "| endpoint | metric | baseline | spread | current | spread | current/baseline |"
+    echo "|---|---|---|---|---|---|---|"
+    for endpoint in login refresh; do
+      for m in server_cpu_ms_per_req:3 db_cpu_ms_per_req:3 rps:1 p50_ms:2 p99_ms:2 errors:0; do
+        name=${m%%:*} d=${m#*:} ratio=${stat[ratio,current/baseline,$endpoint,${m%%:*}]}
+        echo "| $endpoint | $name | $(fmt "${stat[median,baseline,$endpoint,$name]}" "$d") | $(spread baseline "$endpoint" "$name" "$d") | $(fmt "${stat[median,current,$endpoint,$name]}" "$d") | $(spread current "$endpoint" "$name" "$d") | ${ratio:+$(fmt "$ratio" 3)} |"
+      done
+    done
+    echo
+    echo "Within each repeat (neighbours in time), current/baseline server CPU per request:"
+    for endpoint in login refresh; do echo "- $endpoint: $(paired "$endpoint" | sed 's/ /, /g')"; done
+    echo
+    refresh_errors=$(awk -F, '$2 == "refresh" {s += $9} END {print s + 0}' "$work/repeats.csv")
+    login_errors=$(awk -F, '$2 == "login" {s += $9} END {print s + 0}' "$work/repeats.csv")
+    change=$(awk -v r="${stat[ratio,current/baseline,refresh,server_cpu_ms_per_req]}" 'BEGIN {printf "%+.1f", (r - 1) * 100}')
+    verdict=$(awk -v c="$change" 'BEGIN {print (c + 0 <= 5 ? "within the limit" : "OVER the limit")}')
+    [ "$refresh_errors" -eq 0 ] || verdict="INVALID: $refresh_errors errors in the refresh runs"
+    read -r pair_min pair_max < <(paired refresh | tr ' ' '\n' | sort -g | sed -n '1p;$p' | paste -sd' ')
+    pairs="$pair_min–${pair_max:-$pair_min}"
+    if awk -v a="$pair_min" -v b="${pair_max:-$pair_min}" 'BEGIN {exit !(a <= 1.05 && b > 1.05)}'; then
+      verdict="$verdict, but not conclusive: the ratios within the repeats straddle +5 % (more --repeats, a quieter machine)"
+    fi
+    s=server_cpu_ms_per_req
+    echo "**refresh CPU per request: $change % (limit +5 %)** — $verdict; medians of $repeats runs each: baseline $(fmt "${stat[median,baseline,refresh,$s]}" 3) ms ($(spread baseline refresh $s 3)), current $(fmt "${stat[median,current,refresh,$s]}" 3) ms ($(spread current refresh $s 3)); current/baseline within a repeat $pairs"
+    if [ "$login_errors" -ne 0 ]; then echo; echo "**login: INVALID, $login_errors errors**"; fi
+    echo
+    echo "## Runs, in the order they ran"
+    echo
+    echo "| # | repeat | side | endpoint | requests | req/s | p50 ms | p99 ms | errors | server CPU ms/req | database CPU ms/req |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
+    sort -t, -k4,4n "$work/repeats.csv" | while IFS=, read -r side endpoint r n requests rps p50 p99 errs server db; do
+      echo "| $n | $r | $side | $endpoint | $requests | $rps | $p50 | $p99 | $errs | $server | ${db:-n/a} |"
+    done
+  } > "$md"
+  cat "$md"
+  log "wrote $csv and $md (raw wrk output in $raw, not committed)"
+  exit 0
+fi
 
 # ---- The matrix -------------------------------------------------------------------------------
 for jdk in $JDKS; do
