@@ -17,7 +17,7 @@ export interface GatehouseClientOptions {
   fetch?: typeof fetch;
   /**
    * `'bearer'` (default) for mobile and server apps: the client holds both tokens.
-   * `'cookie'` for browser apps (SPEC §5): the refresh token lives only in the httpOnly
+   * `'cookie'` for browser apps (docs/api.md "Web (cookie) mode"): the refresh token lives only in the httpOnly
    * `gh_refresh` cookie, the access token only in this object's memory. Gatehouse must list the
    * page's origin in `gatehouse.cookie.allowed-origins`.
    */
@@ -30,7 +30,7 @@ export interface GatehouseClientOptions {
   onSessionEnded?: (reason: SessionEndReason) => void;
 }
 
-/** The token response of SPEC §3; `refreshToken` is absent in cookie mode. */
+/** The token response of docs/api.md "Token response"; `refreshToken` is absent in cookie mode. */
 interface TokenResponse {
   accessToken: string;
   refreshToken?: string;
@@ -55,13 +55,13 @@ const REFRESH = '/api/auth/refresh';
 const LOGOUT = '/api/auth/logout';
 
 // A refresh that fails on the way is retried with the same token. Every retry must reach the
-// server inside its reuse window (SPEC §4.3, 30 s by default), or the retry counts as a replay and
-// ends the session: 4 attempts of at most 5 s plus 0.2 + 0.4 + 0.8 s of back-off stay well inside.
+// server inside its reuse window (docs/tokens.md "Reuse window", 30 s by default), or the retry
+// counts as a replay and ends the session: 4 attempts of at most 5 s plus 0.2 + 0.4 + 0.8 s of back-off stay well inside.
 const REFRESH_ATTEMPTS = 4;
 const REFRESH_TIMEOUT_MS = 5_000;
 const FIRST_BACKOFF_MS = 200;
 // Statuses where the server may or may not have rotated the token: 503 is Gatehouse's own
-// "nothing was changed" (SPEC §8); 502 and 504 come from a gateway that lost the answer.
+// "nothing was changed" (docs/operations.md "Database outages"); 502 and 504 come from a gateway that lost the answer.
 const RETRYABLE_STATUSES = new Set([502, 503, 504]);
 
 /**
@@ -210,7 +210,10 @@ export class GatehouseClient {
     return refreshing;
   }
 
-  /** One refresh, retried with the same token when the answer is lost (SPEC §4.3 returns the same successor). */
+  /**
+   * One refresh, retried with the same token when the answer is lost: inside the reuse window the
+   * retry gets the same successor (docs/tokens.md "Reuse window").
+   */
   private async refresh(): Promise<string> {
     const refreshToken = this.held?.refreshToken ?? null;
     let lastFailure: unknown;
@@ -251,7 +254,7 @@ export class GatehouseClient {
   /** Holds new tokens; in bearer mode saves them first, so a killed app keeps the newest refresh token. */
   private async keep(tokens: TokenResponse): Promise<string> {
     if (this.mode === 'cookie') {
-      // SPEC §5: the refresh token is the cookie's business; never read or keep it here.
+      // docs/api.md "The gh_refresh cookie": the refresh token is the cookie's business; never read or keep it here.
       this.held = { accessToken: tokens.accessToken, refreshToken: null, sessionId: tokens.sessionId };
       return tokens.accessToken;
     }
@@ -322,7 +325,8 @@ export class GatehouseClient {
       init.body = JSON.stringify(body);
     }
     if (this.mode === 'cookie') {
-      // SPEC §5: the header opts in to cookie mode and is the CSRF defence; credentials carry the cookie.
+      // The header opts in to cookie mode and is the CSRF defence (docs/api.md "CSRF defence");
+      // credentials carry the cookie.
       headers['X-Gatehouse-Client'] = 'web';
       init.credentials = 'include';
     }

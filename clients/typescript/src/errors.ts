@@ -1,4 +1,4 @@
-/** The RFC 9457 `application/problem+json` body of every Gatehouse error (SPEC §3). */
+/** The RFC 9457 `application/problem+json` body of every Gatehouse error (docs/api.md "Errors"). */
 export interface Problem {
   type?: string;
   title?: string;
@@ -14,7 +14,7 @@ export interface Problem {
 export class GatehouseError extends Error {
   /** The HTTP status, e.g. 401 for `invalid_credentials`, 429 for `rate_limited`. */
   readonly status: number;
-  /** The problem `code` (SPEC §3), when the body had one. */
+  /** The problem `code` (docs/api.md "Problem codes"), when the body had one. */
   readonly code: string | undefined;
   /** The whole problem body, when there was one. */
   readonly problem: Problem | undefined;

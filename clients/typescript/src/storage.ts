@@ -10,7 +10,7 @@ export interface Tokens {
 
 /**
  * Where the client keeps its {@link Tokens} in bearer mode. Not used in cookie mode, where the
- * refresh token lives in an httpOnly cookie and the access token only in memory (SPEC §5).
+ * refresh token lives in an httpOnly cookie and the access token only in memory (docs/api.md "Web (cookie) mode").
  *
  * `save` must not resolve before the tokens are durably written: the client saves each new refresh
  * token before it lets any request continue, so an app killed right after a refresh still holds

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The client's IP address (SPEC §6). Forwarding headers are believed only when the TCP peer is a
+ * The client's IP address (docs/api.md "Client address"). Forwarding headers are believed only when the TCP peer is a
  * trusted proxy ({@code gatehouse.http.trusted-proxies}); the client is then the rightmost address
  * that is not a trusted proxy, because every address left of it may have been written by the client.
  */

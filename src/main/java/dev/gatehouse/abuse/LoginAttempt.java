@@ -9,9 +9,9 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 
 /**
- * Failed logins of one account (table {@code login_attempts}, docs/threat-model.md "Password
- * guessing"). Keyed by the SHA-256 of the normalized email, so failures on unknown emails leave no
- * attacker-chosen text behind; rows expire and are purged.
+ * Failed logins of one account (table {@code login_attempts},
+ * docs/threat-model.md "Password guessing"). Keyed by the SHA-256 of the normalized email, so
+ * failures on unknown emails leave no attacker-chosen text behind; rows expire and are purged.
  */
 @Entity
 @Table(name = "login_attempts")

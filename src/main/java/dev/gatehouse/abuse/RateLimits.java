@@ -14,8 +14,9 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Per-client-IP token buckets on login, register and refresh (SPEC §6), per instance. Buckets live
- * in a bounded, expiring map so that an attacker with many addresses cannot exhaust memory.
+ * Per-client-IP token buckets on login, register and refresh (docs/api.md "Per-IP rate limits"), per
+ * instance. Buckets live in a bounded, expiring map so that an attacker with many addresses cannot
+ * exhaust memory.
  */
 @Singleton
 public class RateLimits {

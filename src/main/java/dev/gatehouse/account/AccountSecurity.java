@@ -53,8 +53,8 @@ public class AccountSecurity {
     }
 
     /**
-     * Password change (docs/api.md "Password change"): every other session goes; the calling access token dies with the old
-     * stamp, while the current session's refresh token yields a fresh one.
+     * Password change (docs/api.md "POST /api/auth/password"): every other session goes; the calling
+     * access token dies with the old stamp, while the current session's refresh token yields a fresh one.
      */
     public void changePassword(UUID userId, UUID currentSessionId, String currentPassword, String newPassword) {
         User user = QuarkusTransaction.requiringNew().call(() -> User.<User>findById(userId));

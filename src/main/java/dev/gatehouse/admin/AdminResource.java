@@ -30,7 +30,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Admin powers (SPEC §3): find users, see their sessions and security events, change roles, end
+ * Admin powers (docs/api.md "Admin endpoints"): find users, see their sessions and security events, change roles, end
  * their sessions, suspend and reinstate. 403 {@code forbidden} without the role, 404 {@code not_found}
  * for an unknown or malformed user id.
  */

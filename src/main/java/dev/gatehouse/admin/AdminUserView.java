@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A user as admins see it (SPEC §3). */
+/** A user as admins see it (docs/api.md "GET /api/admin/users"). */
 @RegisterForReflection // serialized from a Response entity or by hand: native needs it registered
 public record AdminUserView(UUID id, String email, String displayName, List<String> roles, String status,
                             Instant createdAt) {

@@ -43,7 +43,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Set;
 
-/** Register, login, refresh, logout, logout-all, password change (SPEC §3). Thin: validate, call one service, map the result. */
+/** Register, login, refresh, logout, logout-all, password change (docs/api.md "Endpoints"). Thin: validate, call one service, map the result. */
 @Path("/api/auth")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -54,7 +54,7 @@ public class AuthResource {
     private final RefreshTokens refreshTokens;
     private final RefreshQueue refreshQueue;
     /** Read from Vert.x's request, not as a JAX-RS parameter: documented here for the OpenAPI. */
-    private static final String REFRESH_COOKIE = "Web (cookie) mode: the refresh token, when the body carries none (SPEC §5).";
+    private static final String REFRESH_COOKIE = "Web (cookie) mode: the refresh token, when the body carries none.";
     private final AccessTokens accessTokens;
     private final AccountSecurity accountSecurity;
     private final RateLimits rateLimits;
@@ -141,7 +141,7 @@ public class AuthResource {
             } else {
                 metrics.refresh("invalid");
             }
-            // The same answer for unknown, expired, revoked and replayed tokens (docs/tokens.md "Refresh").
+            // The same answer for unknown, expired, revoked and replayed tokens (docs/api.md "POST /api/auth/refresh").
             throw Problems.invalidRefreshToken();
         });
     }
@@ -155,11 +155,11 @@ public class AuthResource {
                            @HeaderParam(WebMode.CLIENT_HEADER) String client,
                            @HeaderParam("Origin") String origin, @Context HttpServerRequest http) {
         refreshTokens.logout(refreshToken(optionalBody(body, contentType), cookie(http), client, origin));
-        // SPEC §5: logout clears the cookie, whichever way the token came
+        // docs/api.md "The gh_refresh cookie": logout clears the cookie, whichever way the token came
         return Response.noContent().cookie(webMode.clearedCookie()).build();
     }
 
-    /** SPEC §3: every session of the caller, and every access token through the stamp. */
+    /** docs/api.md "POST /api/auth/logout-all": every session of the caller, and every access token through the stamp. */
     @POST
     @Path("/logout-all")
     @Consumes(MediaType.WILDCARD) // no body: any or no Content-Type
@@ -189,7 +189,7 @@ public class AuthResource {
         return cookie == null ? null : cookie.getValue();
     }
 
-    /** In cookie mode the refresh token goes only into the cookie, never into the body (SPEC §5). */
+    /** In cookie mode the refresh token goes only into the cookie, never into the body (docs/api.md "The gh_refresh cookie"). */
     private Response tokenResponse(RefreshTokens.Issued issued, boolean web) {
         AccessTokens.Issued access = accessTokens.issue(issued.subject());
         TokenResponse body = new TokenResponse(access.token(), "Bearer", access.expiresIn(),
@@ -229,7 +229,7 @@ public class AuthResource {
         return request;
     }
 
-    /** SPEC §5: a token in the body wins; otherwise the cookie, which must pass the CSRF defence. */
+    /** docs/api.md "CSRF defence": a token in the body wins; otherwise the cookie, which must pass the CSRF defence. */
     private String refreshToken(RefreshRequest request, String cookie, String client, String origin) {
         String bodyToken = request == null ? null : request.refreshToken();
         if (bodyToken != null && !bodyToken.isBlank()) {

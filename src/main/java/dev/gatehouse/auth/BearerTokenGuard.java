@@ -17,7 +17,7 @@ import java.time.Clock;
 import java.util.UUID;
 
 /**
- * The Gatehouse-specific half of Bearer validation (docs/tokens.md "Access token validation").
+ * The Gatehouse-specific half of Bearer validation (docs/tokens.md "Validation").
  * SmallRye JWT has already checked the signature, algorithm, issuer, audience and expiry; this checks
  * that the user's current security stamp equals the token's and that its session is live — from
  * {@link SessionStates}, so that the common case costs no database round trip — and leaves the

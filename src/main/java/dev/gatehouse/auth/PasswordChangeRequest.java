@@ -4,7 +4,7 @@ import dev.gatehouse.common.CodePointLength;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 
-/** {@code POST /api/auth/password}; the new password obeys the policy of SPEC §6. */
+/** {@code POST /api/auth/password}; the new password obeys docs/api.md "Passwords". */
 public record PasswordChangeRequest(
         @NotEmpty @CodePointLength(max = 256) String currentPassword,
         @NotNull @CodePointLength(min = 10, max = 256) String newPassword) {

@@ -12,7 +12,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Singleton;
 
 
-/** Password login (SPEC §3): checks the password, then starts a session. */
+/** Password login (docs/api.md "POST /api/auth/login"): checks the password, then starts a session. */
 @Singleton
 public class SignIn {
 
@@ -29,7 +29,7 @@ public class SignIn {
     }
 
     public RefreshTokens.Issued login(LoginRequest request, Origin origin) {
-        // SPEC §3 order of checks: a locked account answers 429 whatever the password.
+        // The order of checks of docs/api.md "POST /api/auth/login": a locked account answers 429 whatever the password.
         boolean failuresOnRecord = lockout.checkNotLocked(request.email());
         User user = QuarkusTransaction.requiringNew().call(() -> User.findByEmail(request.email()).orElse(null));
         if (user == null) {
@@ -43,11 +43,11 @@ public class SignIn {
         if (failuresOnRecord) {
             lockout.reset(request.email());
         }
-        // Only the right password learns that the account is suspended (SPEC §3).
+        // Only the right password learns that the account is suspended (docs/api.md "POST /api/auth/login").
         if (!user.isActive()) {
             throw Problems.accountSuspended();
         }
-        // SPEC §6: parameters raised since the hash was made are applied on this successful login.
+        // docs/threat-model.md "Password hashing": parameters raised since the hash was made are applied on this successful login.
         String rehash = passwords.needsRehash(user.passwordHash) ? passwords.hash(request.password()) : null;
         return refreshTokens.startSession(user.id, user.passwordHash, rehash, origin);
     }

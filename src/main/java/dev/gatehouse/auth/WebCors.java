@@ -8,7 +8,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 /**
- * CORS for browser apps (SPEC §5): only the origins of {@code gatehouse.cookie.allowed-origins} are
+ * CORS for browser apps (docs/api.md "CORS"): only the origins of {@code gatehouse.cookie.allowed-origins} are
  * answered, each by name and with credentials, never {@code *}. Requests from other origins still
  * reach the service: the browser will not let the page read the answer, and a cookie-authenticated
  * one is refused by the CSRF defence with 403 {@code csrf_rejected}.

@@ -14,10 +14,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * SPEC §5, cookie mode for browser apps: the refresh token travels only in the {@code gh_refresh}
- * cookie ({@code HttpOnly; Secure; SameSite=Strict; Path=/api/auth}). A request authenticated by
- * the cookie must carry {@code X-Gatehouse-Client: web} (a custom header forces a CORS preflight)
- * and, when it has an {@code Origin}, one of {@code gatehouse.cookie.allowed-origins}.
+ * Cookie mode for browser apps (docs/api.md "Web (cookie) mode"): the refresh token travels only in
+ * the {@code gh_refresh} cookie ({@code HttpOnly; Secure; SameSite=Strict; Path=/api/auth}). A request
+ * authenticated by the cookie must carry {@code X-Gatehouse-Client: web} (a custom header forces a
+ * CORS preflight) and, when it has an {@code Origin}, one of {@code gatehouse.cookie.allowed-origins}.
  */
 @Singleton
 public class WebMode {

@@ -8,7 +8,7 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
 
 /**
- * SPEC §3: a field of the wrong type is {@code validation_failed}. Jackson would otherwise turn
+ * docs/api.md "JSON strictness": a field of the wrong type is {@code validation_failed}. Jackson would otherwise turn
  * {@code "email": 5} or {@code true} into the string "5"/"true" and hide the client's bug. A key
  * given twice is refused too.
  */

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Every {@code gatehouse.*} key (SPEC §7). Defaults live here; the README has the same table. */
+/** Every {@code gatehouse.*} key. Defaults live here; docs/operations.md "Gatehouse keys" has the same table. */
 @ConfigMapping(prefix = "gatehouse")
 public interface GatehouseConfig {
 
@@ -69,12 +69,12 @@ public interface GatehouseConfig {
         @WithDefault("PT30S")
         Duration reuseGrace();
 
-        /** How many token hashes a session keeps (SPEC §4). */
+        /** How many token hashes a session keeps (docs/tokens.md "History pruning"). */
         @WithDefault("32")
         @Min(2) // a retry inside the grace window needs the rotated token's hash to still be there
         int history();
 
-        /** Base64, at least 32 bytes; derived from the first signing key when absent (SPEC §7). */
+        /** Base64, at least 32 bytes; derived from the first signing key when absent (docs/operations.md "The refresh-token secret"). */
         Optional<String> secret();
     }
 
@@ -108,7 +108,7 @@ public interface GatehouseConfig {
         }
     }
 
-    /** SPEC §6 per-account lockout: always on. */
+    /** Per-account lockout (docs/api.md "Account lockout"): always on. */
     interface Lockout {
         @WithDefault("5")
         @Min(1)
@@ -121,7 +121,7 @@ public interface GatehouseConfig {
         Duration maxDelay();
     }
 
-    /** SPEC §6 per-client-IP token buckets, per instance. */
+    /** Per-client-IP token buckets, per instance (docs/api.md "Per-IP rate limits"). */
     interface RateLimit {
         @WithDefault("true")
         boolean enabled();
@@ -151,7 +151,7 @@ public interface GatehouseConfig {
         int refreshBurst();
     }
 
-    /** SPEC §8: dead rows are deleted in small batches so that storage stays bounded. */
+    /** Dead rows are deleted in small batches so that storage stays bounded (docs/operations.md "Storage purge"). */
     interface Purge {
         @WithDefault("true")
         boolean enabled();
@@ -171,7 +171,7 @@ public interface GatehouseConfig {
         int batchSize();
     }
 
-    /** SPEC §5 web (cookie) mode. */
+    /** docs/api.md "Web (cookie) mode". */
     interface Cookie {
         /** Origins allowed to use the refresh cookie (and answered by CORS). Empty: none. */
         Optional<List<String>> allowedOrigins();
@@ -188,7 +188,7 @@ public interface GatehouseConfig {
 
         /**
          * CIDR ranges of reverse proxies whose X-Forwarded-For / Forwarded headers are believed
-         * (SPEC §6). Empty: the TCP peer is the client.
+         * (docs/api.md "Client address"). Empty: the TCP peer is the client.
          */
         Optional<List<String>> trustedProxies();
     }

@@ -2,7 +2,7 @@ package dev.gatehouse.event;
 
 import java.util.Locale;
 
-/** The security event kinds of SPEC §8, stored by their lower-case names. */
+/** The security event kinds of docs/operations.md "Security events", stored by their lower-case names. */
 public enum SecurityEventKind {
     REPLAY_DETECTED, LOGOUT_ALL, PASSWORD_CHANGED, SUSPENDED, REINSTATED, SESSIONS_REVOKED, ROLES_CHANGED;
 

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 
 /**
- * The counters of SPEC §8. Labels are closed sets of words (outcomes, reasons): never a user id,
+ * The counters of docs/operations.md "Metrics". Labels are closed sets of words (outcomes, reasons): never a user id,
  * an email, a token or an address.
  */
 @Singleton

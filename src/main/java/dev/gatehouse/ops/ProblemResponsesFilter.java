@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 import static dev.gatehouse.problem.ProblemCode.*;
 
 /**
- * Documents in {@code /q/openapi} the problem answers of every endpoint (SPEC §3): for each
+ * Documents in {@code /q/openapi} the problem answers of every endpoint (docs/api.md "Problem codes"): for each
  * status, the {@code code} values it can carry, with the RFC 9457 body as schema, and the Bearer
  * scheme on the endpoints that need an access token. It runs at build time: the document is
  * static, so the start pays nothing for it.

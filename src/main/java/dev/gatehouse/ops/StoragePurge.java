@@ -12,10 +12,11 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Keeps storage bounded (docs/operations.md "Storage"): deletes sessions that have been dead (revoked, ended or expired)
- * for longer than the retention, with their token hashes (cascade), old security events, and stale
- * lockout rows. Small batches, each its own short transaction, and {@code skip locked}: the purge
- * never makes a login or a refresh wait, and several instances can run it at once.
+ * Keeps storage bounded (docs/operations.md "Storage purge"): deletes sessions that have been dead
+ * (revoked, ended or expired) for longer than the retention, with their token hashes (cascade), old
+ * security events, and stale lockout rows. Small batches, each its own short transaction, and
+ * {@code skip locked}: the purge never makes a login or a refresh wait, and several instances can run
+ * it at once.
  */
 @Singleton
 public class StoragePurge {

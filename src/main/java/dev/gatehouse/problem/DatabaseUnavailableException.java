@@ -53,8 +53,8 @@ public final class DatabaseUnavailableException extends RuntimeException {
         // pgjdbc's own transient failures carry no SQLState either.
         return t instanceof TimeoutException || t instanceof SQLTransientException
                 // The commit itself failed (the connection died or timed out during it). The outcome is then
-                // unknown; a retry is safe: a refresh retry gets the same successor (docs/tokens.md "Reuse
-                // window"), and logout and revocations are idempotent.
+                // unknown; a retry is safe: a refresh retry gets the same successor
+                // (docs/tokens.md "Reuse window"), and logout and revocations are idempotent.
                 || t instanceof RollbackException || t instanceof HeuristicMixedException
                 || t instanceof HeuristicRollbackException || t instanceof SystemException;
     }

@@ -11,7 +11,7 @@ import jakarta.inject.Singleton;
 
 /**
  * Problems that arise before a request reaches the REST layer: a body over
- * {@code gatehouse.http.max-body-size} (SPEC §3: 413 {@code payload_too_large}). A declared
+ * {@code gatehouse.http.max-body-size} (413 {@code payload_too_large}, docs/api.md "Body size"). A declared
  * Content-Length is refused before the body is read; a chunked body that outgrows the limit is
  * failed by the HTTP layer and rendered here.
  */

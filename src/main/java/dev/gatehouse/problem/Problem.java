@@ -5,7 +5,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.util.List;
 
-/** An RFC 9457 problem body with Gatehouse's {@code code} extension (SPEC §3). */
+/** An RFC 9457 problem body with Gatehouse's {@code code} extension (docs/api.md "Errors"). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection // serialized from a Response entity or by hand: native needs it registered
 public record Problem(String type, String title, int status, String detail, String code, List<FieldError> errors) {

@@ -1,6 +1,6 @@
 package dev.gatehouse.problem;
 
-/** The problem codes of SPEC §3, each with its one HTTP status. */
+/** The problem codes of docs/api.md "Problem codes", each with its one HTTP status. */
 public enum ProblemCode {
     VALIDATION_FAILED(400, "Validation failed"),
     MALFORMED_REQUEST(400, "Malformed request"),

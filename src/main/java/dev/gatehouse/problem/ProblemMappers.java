@@ -29,7 +29,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * The one error path (STYLE): every failure becomes an RFC 9457 problem with a SPEC §3 code.
+ * The one error path (STYLE): every failure becomes an RFC 9457 problem with a code of docs/api.md "Problem codes".
  * Nothing from the request (it may hold a password or a token) and no stack trace reaches the client;
  * unexpected errors are logged under a correlation id.
  */

@@ -9,7 +9,7 @@ public final class Problems {
     private Problems() {
     }
 
-    /** Login: unknown email and wrong password answer alike (docs/threat-model.md "Account enumeration"). */
+    /** Login: unknown email and wrong password answer alike (docs/threat-model.md "Unknown accounts and timing"). */
     public static ProblemException invalidCredentials() {
         return new ProblemException(ProblemCode.INVALID_CREDENTIALS, "The email or password is wrong.");
     }
@@ -18,7 +18,7 @@ public final class Problems {
         return new ProblemException(ProblemCode.ACCOUNT_SUSPENDED, "This account is suspended.");
     }
 
-    /** Unknown, expired, revoked and replayed refresh tokens answer alike (docs/tokens.md "Refresh"). */
+    /** Unknown, expired, revoked and replayed refresh tokens answer alike (docs/api.md "POST /api/auth/refresh"). */
     public static ProblemException invalidRefreshToken() {
         return new ProblemException(ProblemCode.INVALID_REFRESH_TOKEN, "The refresh token is not valid.");
     }

@@ -1,6 +1,6 @@
 package dev.gatehouse.problem;
 
-/** 429 {@code rate_limited}, carrying the seconds for its {@code Retry-After} header (SPEC §6). */
+/** 429 {@code rate_limited}, carrying the seconds for its {@code Retry-After} header (docs/api.md "Abuse limits"). */
 public class RateLimitedException extends ProblemException {
 
     private final long retryAfterSeconds;

@@ -9,7 +9,8 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.util.UUID;
 
 /**
- * Announces revocations to every instance within 1 second (docs/tokens.md "Revocation"). Must be called inside the
+ * Announces revocations to every instance within 1 second
+ * (docs/tokens.md "Revocation reaches every instance within 1 s"). Must be called inside the
  * transaction that makes the change: PostgreSQL delivers the NOTIFY only if that transaction commits,
  * and this instance drops its own cached state right after the commit.
  */

@@ -54,8 +54,8 @@ public class Session extends PanacheEntityBase {
     public String revokeReason;
 
     /**
-     * docs/tokens.md "Sessions": live = not revoked and before its absolute end. A live session's
-     * access tokens are accepted and its newest refresh token may rotate (if not expired itself).
+     * docs/tokens.md "Active and live sessions": live = not revoked and before its absolute end. A
+     * live session's access tokens are accepted and its newest refresh token may rotate (if not expired itself).
      */
     public static boolean isLive(Instant revokedAt, Instant absoluteEnd, Instant now) {
         return revokedAt == null && absoluteEnd.isAfter(now);
@@ -67,7 +67,7 @@ public class Session extends PanacheEntityBase {
     }
 
     /**
-     * docs/tokens.md "Sessions": active = live and its newest refresh token not expired. Active
+     * docs/tokens.md "Active and live sessions": active = live and its newest refresh token not expired. Active
      * sessions are the ones listed, and the ones the per-user cap counts.
      */
     public boolean isActive(Instant now) {

@@ -15,7 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.UUID;
 
-/** The caller's own device sessions (docs/api.md "Sessions"). */
+/** The caller's own device sessions (docs/api.md "GET /api/auth/sessions", "DELETE /api/auth/sessions/{id}"). */
 @Path("/api/auth/sessions")
 @Produces(MediaType.APPLICATION_JSON)
 @Authenticated

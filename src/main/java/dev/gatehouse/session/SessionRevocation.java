@@ -28,7 +28,7 @@ public class SessionRevocation {
             returning id""";
 
     /*
-     * The per-user cap (docs/tokens.md "Sessions"): beyond max active sessions, the least recently
+     * The per-user cap (docs/tokens.md "Session cap"): beyond max active sessions, the least recently
      * used go. One statement, run by the login that holds the user row lock, so concurrent logins of
      * one user each see the others' sessions and the cap holds.
      */

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * What a Bearer request needs to know about its session and user (docs/tokens.md "Access token
- * validation"): whether the session is live, the user's current stamp and status, and the user's
+ * What a Bearer request needs to know about its session and user (docs/tokens.md "Validation"):
+ * whether the session is live, the user's current stamp and status, and the user's
  * public fields so that {@code /api/users/me} needs no database round trip either.
  */
 public record SessionState(UUID sessionId, UUID userId, Instant revokedAt, Instant absoluteEnd, String stamp,

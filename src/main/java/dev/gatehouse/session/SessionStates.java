@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A per-instance cache of {@link SessionState} by session id, so that validating a Bearer request
- * costs no database round trip when nothing changed (docs/tokens.md "Revocation").
+ * costs no database round trip when nothing changed (docs/tokens.md "Session-state cache").
  * <p>
  * Why it is safe: every revocation and stamp change sends a PostgreSQL NOTIFY on commit, which
  * {@link RevocationListener} turns into {@link #invalidateSession}/{@link #invalidateUser} on every
@@ -138,8 +138,8 @@ public class SessionStates {
     }
 
     /**
-     * A revocation must reach every instance within 1 s (docs/tokens.md "Revocation"): a listener that has not proved its
-     * connection for longer than that (a silent network partition) stops the cache from being used.
+     * A revocation must reach every instance within 1 s (docs/tokens.md "Session-state cache", trust
+     * window): a listener that has not proved its connection for longer than that (a silent network partition) stops the cache from being used.
      */
     private boolean trustedNow() {
         return trusted && System.nanoTime() - confirmedAtNanos < TRUST_WINDOW_NANOS;

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One active session as the sessions endpoints show it (docs/api.md "Sessions"). {@code expiresAt}
+ * One active session as the sessions endpoints show it (docs/api.md "GET /api/auth/sessions"). {@code expiresAt}
  * is when it ends unless refreshed again: its newest token's expiry, capped by the absolute end.
  */
 @RegisterForReflection // serialized from a Response entity or by hand: native needs it registered

@@ -15,7 +15,7 @@ import java.util.UUID;
 @Singleton
 public class Sessions {
 
-    /** docs/api.md "Sessions": active sessions, newest first. */
+    /** docs/api.md "GET /api/auth/sessions": active sessions, newest first. */
     private static final String LIST_ACTIVE = "select s.* from sessions s where s.user_id = :user and "
             + Session.activeSql("s", ":now") + " order by s.created_at desc, s.id";
 

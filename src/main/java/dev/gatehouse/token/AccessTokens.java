@@ -12,7 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
 
-/** Builds and signs access tokens with the claims of SPEC §2. */
+/** Builds and signs access tokens with the claims of docs/tokens.md "Claims". */
 @Singleton
 public class AccessTokens {
 

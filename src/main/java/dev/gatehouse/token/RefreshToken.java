@@ -14,8 +14,8 @@ import java.util.UUID;
 
 /**
  * One refresh token of a session (table {@code refresh_tokens}), held only as the SHA-256 hash of the
- * token: the token itself is never stored (docs/tokens.md "Refresh tokens"). A session keeps the
- * hashes of its newest tokens, so that a replayed old one is recognised.
+ * token: the token itself is never stored (docs/tokens.md "Refresh token format"). A session keeps the
+ * hashes of its newest tokens, so that a replayed old one is recognised (docs/tokens.md "History pruning").
  */
 @Entity
 @Table(name = "refresh_tokens")

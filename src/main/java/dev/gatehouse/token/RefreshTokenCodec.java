@@ -20,8 +20,8 @@ import java.util.Base64;
 import java.util.regex.Pattern;
 
 /**
- * The refresh token format of SPEC §1 and the successor derivation of SPEC §4.3: {@code ghr_} and
- * 32 bytes in unpadded base64url. Only SHA-256 hashes are stored; a successor is
+ * The refresh token format (docs/tokens.md "Refresh token format") and the successor derivation
+ * (docs/tokens.md "Successor derivation"): {@code ghr_} and 32 bytes in unpadded base64url. Only SHA-256 hashes are stored; a successor is
  * HMAC-SHA256(secret, token) so that any instance can hand the same successor to a retry.
  */
 @Startup // a missing or broken key must stop the start, not the first login
@@ -48,7 +48,7 @@ public class RefreshTokenCodec {
         return PREFIX + BASE64URL.encodeToString(bytes);
     }
 
-    /** SPEC §4.3: T' = ghr_ + base64url(HMAC-SHA256(secret, UTF-8 bytes of T)). */
+    /** docs/tokens.md "Successor derivation": T' = ghr_ + base64url(HMAC-SHA256(secret, UTF-8 bytes of T)). */
     public String successorOf(String token) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
@@ -88,7 +88,8 @@ public class RefreshTokenCodec {
         }
         LOG.warn("gatehouse.refresh-token.secret is not set: deriving it from the first signing key. A key rotation"
                     + " then breaks refresh retries that straddle it; set the secret to keep them working.");
-        // SPEC §7: HKDF-SHA256 of the first key's PKCS#8 DER, empty salt, fixed info, 32 bytes.
+        // HKDF-SHA256 (RFC 5869) of the first key's PKCS#8 DER, empty salt, fixed info, 32 bytes
+        // (docs/tokens.md "Successor derivation").
         HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
         hkdf.init(new HKDFParameters(keys.current().pkcs8(), new byte[0], HKDF_INFO.getBytes(StandardCharsets.US_ASCII)));
         byte[] derived = new byte[32];

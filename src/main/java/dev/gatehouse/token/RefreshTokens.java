@@ -23,8 +23,8 @@ import java.util.UUID;
 
 /**
  * Refresh tokens from issue to death: a session's first token at login, rotation with the reuse
- * window, replay detection, and logout (docs/tokens.md "Refresh tokens"). Each operation is one
- * short transaction; no crypto that costs more than a hash runs inside it.
+ * window, replay detection, and logout (docs/tokens.md "Refresh rotation and replay detection"). Each
+ * operation is one short transaction; no crypto that costs more than a hash runs inside it.
  */
 @Singleton
 public class RefreshTokens {

@@ -12,9 +12,10 @@ import org.jboss.logging.Logger;
 import java.util.List;
 
 /**
- * SPEC §7: the only way to get the first admin. When {@code gatehouse.bootstrap-admin.email} and
- * {@code .password} are both set and that user does not exist, it is created at start with the roles
- * {@code user} and {@code admin}. An existing user is left alone (its password is not reset).
+ * The only way to get the first admin (docs/operations.md "The first admin"). When
+ * {@code gatehouse.bootstrap-admin.email} and {@code .password} are both set and that user does not
+ * exist, it is created at start with the roles {@code user} and {@code admin}. An existing user is
+ * left alone (its password is not reset).
  */
 @Singleton
 public class BootstrapAdmin {

@@ -2,7 +2,7 @@ package dev.gatehouse.user;
 
 import java.util.Locale;
 
-/** SPEC §3: emails are trimmed and lower-cased everywhere they enter. */
+/** docs/api.md "Emails": emails are trimmed and lower-cased everywhere they enter. */
 public final class Emails {
 
     private Emails() {

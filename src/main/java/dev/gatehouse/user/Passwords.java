@@ -16,8 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Argon2id password hashing (SPEC §6) in PHC string form, {@code $argon2id$v=19$m=..,t=..,p=..$salt$hash},
- * so that the parameters travel with each hash and can be raised later.
+ * Argon2id password hashing (docs/threat-model.md "Password hashing") in PHC string form,
+ * {@code $argon2id$v=19$m=..,t=..,p=..$salt$hash}, so that the parameters travel with each hash and
+ * can be raised later.
  */
 @Singleton
 @Startup // parameters outside RFC 9106 must stop the start, not the first login

@@ -15,10 +15,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A user account (table {@code users}). The email is stored trimmed and lower-cased (docs/api.md
- * "Emails"); the password only as an Argon2id PHC string; the security stamp changes with every
- * change of the user's security state, and every access token carries the stamp it was issued with
- * (docs/tokens.md "Security stamp").
+ * A user account (table {@code users}). The email is stored trimmed and lower-cased
+ * (docs/api.md "Emails"); the password only as an Argon2id PHC string; the security stamp changes
+ * with every change of the user's security state, and every access token carries the stamp it was
+ * issued with (docs/tokens.md "Security stamp").
  */
 @Entity
 @Table(name = "users")

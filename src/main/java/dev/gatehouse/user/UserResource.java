@@ -8,7 +8,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** The reference protected resource (docs/api.md "Current user"). */
+/** The reference protected resource (docs/api.md "GET /api/users/me"). */
 @Path("/api/users")
 @Produces(MediaType.APPLICATION_JSON)
 public class UserResource {

@@ -5,7 +5,7 @@ import jakarta.persistence.Converter;
 
 import java.util.Locale;
 
-/** Whether a user may sign in and use tokens; stored by its lower-case name (docs/api.md "Admin"). */
+/** Whether a user may sign in and use tokens; stored by its lower-case name (docs/api.md "GET /api/admin/users"). */
 public enum UserStatus {
     ACTIVE, SUSPENDED;
 

@@ -5,7 +5,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 import java.util.UUID;
 
-/** The public shape of a user: {@code {id,email,displayName,roles}} (SPEC §3). */
+/** The public shape of a user: {@code {id,email,displayName,roles}} (docs/api.md "GET /api/users/me"). */
 @RegisterForReflection // serialized from a Response entity or by hand: native needs it registered
 public record UserView(UUID id, String email, String displayName, List<String> roles) {
 

@@ -6,7 +6,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** SPEC §6: forwarding headers count only from trusted proxies; the client is the rightmost untrusted hop. */
+/** docs/api.md "Client address": forwarding headers count only from trusted proxies; the client is the rightmost untrusted hop. */
 class ClientAddressTest {
 
     private final ClientAddress none = new ClientAddress(List.of());

@@ -15,7 +15,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SPEC §6 per-account lockout, with time moved by the test clock. */
+/** docs/api.md "Account lockout": per-account lockout, with time moved by the test clock. */
 @QuarkusTest
 class LockoutTest {
 

@@ -14,7 +14,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SPEC §6 per-client-IP token buckets, with small limits and the test client behind a trusted proxy. */
+/** docs/api.md "Per-IP rate limits": per-client-IP token buckets, with small limits and the test client behind a trusted proxy. */
 @QuarkusTest
 @TestProfile(RateLimitTest.Limited.class)
 class RateLimitTest {

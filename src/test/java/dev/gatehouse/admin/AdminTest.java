@@ -23,7 +23,7 @@ import static org.hamcrest.Matchers.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SPEC §3 admin endpoints. */
+/** docs/api.md "Admin endpoints". */
 @QuarkusTest
 class AdminTest {
 

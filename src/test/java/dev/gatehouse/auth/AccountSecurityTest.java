@@ -19,7 +19,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-/** SPEC §3: logout-all and password change. */
+/** docs/api.md "POST /api/auth/logout-all" and "POST /api/auth/password". */
 @QuarkusTest
 class AccountSecurityTest {
 

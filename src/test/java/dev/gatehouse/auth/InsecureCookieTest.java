@@ -12,7 +12,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SPEC §5: gatehouse.cookie.secure=false (local plain-HTTP development) drops only Secure. */
+/** docs/api.md "The gh_refresh cookie": gatehouse.cookie.secure=false (local plain-HTTP development) drops only Secure. */
 @QuarkusTest
 @TestProfile(InsecureCookieTest.PlainHttp.class)
 class InsecureCookieTest {

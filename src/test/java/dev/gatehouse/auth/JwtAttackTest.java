@@ -26,7 +26,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.hamcrest.Matchers.equalTo;
 
-/** SPEC §2: what a Bearer token must be, attacked one property at a time. */
+/** docs/tokens.md "Validation": what a Bearer token must be, attacked one property at a time. */
 @QuarkusTest
 class JwtAttackTest {
 

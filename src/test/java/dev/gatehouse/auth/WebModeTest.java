@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SPEC §5: the refresh token in the gh_refresh cookie, the CSRF defence and CORS (test origin https://shop.test). */
+/** docs/api.md "Web (cookie) mode": the refresh token in the gh_refresh cookie, the CSRF defence and CORS (test origin https://shop.test). */
 @QuarkusTest
 class WebModeTest {
 

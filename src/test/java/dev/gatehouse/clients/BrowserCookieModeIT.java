@@ -16,7 +16,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The TypeScript client's cookie mode (SPEC §5) in a real browser: Debian's Chromium, driven by
+ * The TypeScript client's cookie mode (docs/api.md "Web (cookie) mode") in a real browser: Debian's Chromium, driven by
  * {@code playwright-core} from {@code clients/typescript/browser-test}, against the packaged
  * service on an embedded PostgreSQL. The test page is served on {@code http://127.0.0.1:<page port>};
  * that origin must be in {@code gatehouse.cookie.allowed-origins} when the service starts, so this
@@ -46,7 +46,7 @@ class BrowserCookieModeIT {
             }
         }
         pagePort = freePort();
-        // SPEC §5: the test page's origin is the only one allowed; plain HTTP, so no Secure flag.
+        // docs/api.md "CORS": the test page's origin is the only one allowed; plain HTTP, so no Secure flag.
         service = ServiceForClients.start(Map.of(
                 "GATEHOUSE_COOKIE_ALLOWED_ORIGINS", "http://127.0.0.1:" + pagePort,
                 "GATEHOUSE_COOKIE_SECURE", "false"));

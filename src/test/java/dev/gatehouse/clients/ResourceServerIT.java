@@ -46,7 +46,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The resource-server example ({@code examples/resource-server}) against the packaged Gatehouse:
  * a service configured with nothing but {@code mp.jwt.verify.*} accepts real Gatehouse access
- * tokens by their {@code groups}, and refuses forged, foreign-key and expired ones (SPEC §2).
+ * tokens by their {@code groups}, and refuses forged, foreign-key and expired ones
+ * (docs/tokens.md "What resource servers see").
  */
 class ResourceServerIT {
 
@@ -88,7 +89,7 @@ class ResourceServerIT {
         env.put("GATEHOUSE_JWT_ISSUER", ISSUER);
         env.put("GATEHOUSE_JWT_AUDIENCE", AUDIENCE);
         env.put("GATEHOUSE_ACCESS_TOKEN_TTL", "PT" + ACCESS_TOKEN_TTL.toSeconds() + "S");
-        // SPEC §7: the only way to an admin without touching the database.
+        // docs/operations.md "The first admin": the only way to an admin without touching the database.
         env.put("GATEHOUSE_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL);
         env.put("GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         // Every test registers and signs in a fresh user from one address.
@@ -221,8 +222,8 @@ class ResourceServerIT {
         String token = accessToken(register().email(), PASSWORD);
         given().baseUri(gatehouse.baseUri()).auth().oauth2(token).post("/api/auth/logout-all").then().statusCode(204);
 
-        // SPEC §2: Gatehouse refuses it at once; a resource server with MicroProfile JWT alone cannot
-        // know, which is why the token's ttl is short.
+        // Gatehouse refuses it at once; a resource server with MicroProfile JWT alone cannot know, which
+        // is why the token's ttl is short (docs/tokens.md "What resource servers see").
         given().baseUri(gatehouse.baseUri()).auth().oauth2(token).get("/api/users/me").then().statusCode(401);
         assertEquals(200, status("/api/orders", token), "a revoked but unexpired token at the resource server");
     }

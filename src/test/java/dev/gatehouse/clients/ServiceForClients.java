@@ -37,7 +37,7 @@ final class ServiceForClients implements AutoCloseable {
         // Access tokens expire within the test: 2 s and no tolerance, so the client has to refresh.
         env.put("GATEHOUSE_ACCESS_TOKEN_TTL", "PT2S");
         env.put("GATEHOUSE_JWT_CLOCK_SKEW", "PT0S");
-        // The client's retry of a lost refresh answer relies on the reuse window (SPEC §4.3).
+        // The client's retry of a lost refresh answer relies on the reuse window (docs/tokens.md "Reuse window").
         env.put("GATEHOUSE_REFRESH_TOKEN_REUSE_GRACE", "PT30S");
         // Every test registers and signs in a fresh user from one address.
         env.put("GATEHOUSE_RATE_LIMIT_ENABLED", "false");

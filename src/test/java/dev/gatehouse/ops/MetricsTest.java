@@ -12,7 +12,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SPEC §8 metric names, moving counters, and no secret or user id in any label. */
+/** docs/operations.md "Metrics": metric names, moving counters, and no secret or user id in any label. */
 @QuarkusTest
 class MetricsTest {
 

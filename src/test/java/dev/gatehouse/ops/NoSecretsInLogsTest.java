@@ -31,7 +31,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SPEC §6: no token, password, hash, refresh secret or private key in the log, across a full flow and its failures. */
+/** docs/threat-model.md "Log leakage": no token, password, hash, refresh secret or private key in the log, across a full flow and its failures. */
 @QuarkusTest
 class NoSecretsInLogsTest {
 

@@ -11,7 +11,7 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SPEC §8: dead rows go, live sessions stay. */
+/** docs/operations.md "Storage purge": dead rows go, live sessions stay. */
 @QuarkusTest
 class StoragePurgeTest {
 

@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * SPEC §8 with a real outage: the embedded PostgreSQL is stopped and restarted (and, separately,
- * frozen with SIGSTOP) while clients keep refreshing. Requests answer 503 problem+json quickly,
+ * docs/operations.md "Database outages" with a real outage: the embedded PostgreSQL is stopped and
+ * restarted (and, separately, frozen with SIGSTOP) while clients keep refreshing. Requests answer 503 problem+json quickly,
  * never 500; readiness goes DOWN; nothing is revoked; the service recovers by itself.
  */
 class DatabaseFaultIT {

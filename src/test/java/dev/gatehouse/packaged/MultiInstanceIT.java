@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two packaged instances (A and B) on one PostgreSQL: rotation is atomic across them, and every
- * revocation made on A is enforced by B within 1 second (SPEC §2, §4).
+ * revocation made on A is enforced by B within 1 second
+ * (docs/tokens.md "Revocation reaches every instance within 1 s").
  */
 class MultiInstanceIT {
 

@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The packaged jar in the prod profile, configured only by environment variables (SPEC §7): what
- * stops the start, the key types, and the successor derivation that every instance must agree on.
+ * The packaged jar in the prod profile, configured only by environment variables
+ * (docs/operations.md "Configuration"): what stops the start, the key types, and the successor derivation that every instance must agree on.
  */
 class ProdStartIT {
 
@@ -129,7 +129,7 @@ class ProdStartIT {
 
             String token = login.path("refreshToken");
             String successor = refresh(app, token);
-            assertEquals(expectedSuccessor(secret, token), successor, "SPEC §4.3 with gatehouse.refresh-token.secret");
+            assertEquals(expectedSuccessor(secret, token), successor, "successor derivation with gatehouse.refresh-token.secret");
         }
     }
 
@@ -150,7 +150,7 @@ class ProdStartIT {
             String successor = refresh(app, token);
             byte[] derived = hkdfSha256(key.getPrivate().getEncoded(),
                     "gatehouse refresh-token successor v1".getBytes(StandardCharsets.US_ASCII));
-            assertEquals(expectedSuccessor(derived, token), successor, "SPEC §7: HKDF of the first key's PKCS#8 DER");
+            assertEquals(expectedSuccessor(derived, token), successor, "successor secret: HKDF of the first key's PKCS#8 DER");
             // the window is 0 from the environment: an immediate retry is a replay
             given().baseUri(app.baseUri()).contentType(ContentType.JSON).body(Map.of("refreshToken", token))
                     .post("/api/auth/refresh").then().statusCode(401);
@@ -175,7 +175,7 @@ class ProdStartIT {
                 .post("/api/auth/refresh").then().statusCode(200).extract().path("refreshToken");
     }
 
-    /** SPEC §4.3, computed independently of the service's code. */
+    /** docs/tokens.md "Successor derivation", computed independently of the service's code. */
     static String expectedSuccessor(byte[] secret, String token) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret, "HmacSHA256"));

@@ -10,7 +10,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** SPEC §4 strict mode across two instances: exactly one winner, no 5xx. */
+/** docs/tokens.md "Strict mode" across two instances: exactly one winner, no 5xx. */
 class StrictMultiInstanceIT {
 
     @Test

@@ -24,7 +24,7 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * SPEC §3 under generated hostile input: thousands of malformed bodies, content types, tokens and
+ * docs/api.md "Input rules" under generated hostile input: thousands of malformed bodies, content types, tokens and
  * raw HTTP requests at every endpoint. Every answer must be a 4xx problem+json (or the HTTP layer's
  * own plain 400/413/431), never a 5xx, never a hang. Fixed seed: a failure reproduces.
  */

@@ -13,7 +13,7 @@ import java.util.Map;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.*;
 
-/** SPEC §3: every error is problem+json with the right status and code, and echoes nothing secret. */
+/** docs/api.md "Errors": every error is problem+json with the right status and code, and echoes nothing secret. */
 @QuarkusTest
 class ProblemResponsesTest {
 

@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * "Live" and "active" are defined once in {@link Session}, in a Java and a SQL form: both must
- * give the same answer for every kind of session, including the boundaries (docs/tokens.md
- * "Active and live sessions").
+ * give the same answer for every kind of session, including the boundaries
+ * (docs/tokens.md "Active and live sessions").
  */
 @QuarkusTest
 class SessionLivenessTest {

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SPEC §3: GET and DELETE /api/auth/sessions. */
+/** docs/api.md "GET /api/auth/sessions" and "DELETE /api/auth/sessions/{id}". */
 @QuarkusTest
 class SessionsTest {
 

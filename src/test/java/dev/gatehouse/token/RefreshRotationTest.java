@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SPEC §4 with the default 30 s reuse window. */
+/** docs/tokens.md "Refresh rotation and replay detection" with the default 30 s reuse window. */
 @QuarkusTest
 class RefreshRotationTest {
 

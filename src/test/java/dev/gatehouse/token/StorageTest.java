@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SPEC §1, §6: only hashes of refresh tokens and passwords are stored. */
+/** docs/threat-model.md "Database leak": only hashes of refresh tokens and passwords are stored. */
 @QuarkusTest
 class StorageTest {
 

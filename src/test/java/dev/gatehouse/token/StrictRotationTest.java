@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SPEC §4 in strict mode: a reuse window of 0. */
+/** docs/tokens.md "Strict mode": a reuse window of 0. */
 @QuarkusTest
 @TestProfile(StrictRotationTest.Strict.class)
 class StrictRotationTest {
@@ -55,7 +55,7 @@ class StrictRotationTest {
         assertEquals(1, ok, "exactly one winner");
         assertEquals(15, refused, "every other caller gets 401, none a 5xx");
         String winner = responses.stream().filter(r -> r.statusCode() == 200).findFirst().orElseThrow().path("refreshToken");
-        // the losers' replay revoked the session, the winner's new token included (SPEC §4)
+        // the losers' replay revoked the session, the winner's new token included (docs/tokens.md "Strict mode")
         refreshResponse(winner).then().statusCode(401);
         assertNotNull(db.single("select revoked_at from sessions where id = ?", UUID.fromString(first.sessionId())));
         assertTrue(db.count("select count(*) from security_events where session_id = ? and kind = 'replay_detected'",

@@ -10,7 +10,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SPEC §6: raised Argon2id parameters are applied on the next successful login. */
+/** docs/threat-model.md "Password hashing": raised Argon2id parameters are applied on the next successful login. */
 @QuarkusTest
 class PasswordRehashTest {
 
