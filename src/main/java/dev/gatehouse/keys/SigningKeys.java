@@ -5,9 +5,19 @@ import io.quarkus.runtime.configuration.ConfigUtils;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMException;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemObjectParser;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -15,9 +25,11 @@ import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.lang.JoseException;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -26,11 +38,12 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPublicKeySpec;
-import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.InvalidKeySpecException;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -79,10 +92,6 @@ public class SigningKeys {
         return keys.get(0);
     }
 
-    public List<SigningKey> all() {
-        return keys;
-    }
-
     /** Validation accepts exactly the algorithms of the published keys (SPEC §2). */
     public Set<SignatureAlgorithm> algorithms() {
         EnumSet<SignatureAlgorithm> algorithms = EnumSet.noneOf(SignatureAlgorithm.class);
@@ -95,54 +104,131 @@ public class SigningKeys {
         return jwksJson;
     }
 
-    private static SigningKey load(Path file) {
+    static SigningKey load(Path file) {
         String pem;
         try {
             pem = Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException(PROPERTY + ": cannot read key file " + file, e);
         }
-        byte[] der = decodePkcs8Pem(pem, file);
+        Pkcs8 key = privateKey(pem, file);
         try {
-            return fromPkcs8(der);
+            return fromPrivateKeyInfo(key.info(), key.der());
         } catch (GeneralSecurityException | RuntimeException e) {
             // The exception text never contains key material; only the file name is named.
-            throw new IllegalStateException(PROPERTY + ": " + file + " is not an RSA or EC P-256 PKCS#8 private key", e);
-        }
-    }
-
-    private static byte[] decodePkcs8Pem(String pem, Path file) {
-        String begin = "-----BEGIN " + PKCS8_PEM_LABEL + "-----";
-        String end = "-----END " + PKCS8_PEM_LABEL + "-----";
-        int from = pem.indexOf(begin);
-        int to = pem.indexOf(end);
-        if (from < 0 || to < from) {
             throw new IllegalStateException(PROPERTY + ": " + file
-                    + " is not a PEM PKCS#8 private key (expected '" + begin + "'; convert with 'openssl pkcs8 -topk8 -nocrypt')");
-        }
-        String body = pem.substring(from + begin.length(), to).replaceAll("\\s", "");
-        try {
-            return Base64.getDecoder().decode(body);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(PROPERTY + ": " + file + " has invalid base64 in its PEM body");
+                    + " is not an RSA (2048 bits or more) or EC P-256 private key", e);
         }
     }
 
-    static SigningKey fromPkcs8(byte[] der) throws GeneralSecurityException {
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
+    /** A private key as PKCS#8: BC's structure, and the DER that {@link SigningKey#pkcs8()} keeps. */
+    private record Pkcs8(PrivateKeyInfo info, byte[] der) {
+    }
+
+    /**
+     * The one unencrypted private key of a PEM file (RFC 7468): PKCS#8 {@code PRIVATE KEY}, or the
+     * traditional OpenSSL {@code RSA PRIVATE KEY} (PKCS#1) and {@code EC PRIVATE KEY} (RFC 5915).
+     * Other PEM objects beside it (a certificate, {@code EC PARAMETERS}) are skipped; an encrypted
+     * key, a file without a private key or with two stops the start.
+     */
+    private static Pkcs8 privateKey(String pem, Path file) {
+        List<PemEntry> entries;
+        try (KeyFileParser parser = new KeyFileParser(pem)) {
+            entries = parser.readAll();
+        } catch (IOException | RuntimeException e) {
+            // PEMException (ASN.1 inside), DecoderException (base64), IllegalArgumentException (ASN.1)
+            throw new IllegalStateException(PROPERTY + ": " + file + " is not a readable PEM file", e);
+        }
+        List<Pkcs8> keys = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        for (PemEntry entry : entries) {
+            Object parsed = entry.parsed();
+            if (parsed instanceof PKCS8EncryptedPrivateKeyInfo || parsed instanceof PEMEncryptedKeyPair) {
+                throw new IllegalStateException(PROPERTY + ": " + file + " holds an encrypted private key ("
+                        + entry.pem().getType() + "); Gatehouse reads unencrypted keys: decrypt it, e.g. with 'openssl pkey'");
+            } else if (parsed instanceof PrivateKeyInfo info) {
+                // The file's own DER, not BC's re-encoding: the successor secret derives from these bytes.
+                keys.add(new Pkcs8(info, entry.pem().getContent()));
+            } else if (parsed instanceof PEMKeyPair pair) {
+                keys.add(new Pkcs8(pair.getPrivateKeyInfo(), der(pair.getPrivateKeyInfo(), file)));
+            } else {
+                others.add(entry.pem().getType());
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new IllegalStateException(PROPERTY + ": " + file + " holds no private key"
+                    + (others.isEmpty() ? "" : " (found " + String.join(", ", others) + ")")
+                    + "; expected '-----BEGIN " + PKCS8_PEM_LABEL + "-----' (PKCS#8, e.g. from 'openssl genpkey')");
+        }
+        if (keys.size() > 1) {
+            throw new IllegalStateException(PROPERTY + ": " + file + " holds " + keys.size()
+                    + " private keys; give each key its own file");
+        }
+        return keys.get(0);
+    }
+
+    private static byte[] der(PrivateKeyInfo info, Path file) {
         try {
-            PrivateKey privateKey = KeyFactory.getInstance("RSA").generatePrivate(spec);
-            RSAPrivateCrtKey rsa = (RSAPrivateCrtKey) privateKey;
+            return info.getEncoded(ASN1Encoding.DER);
+        } catch (IOException e) {
+            throw new IllegalStateException(PROPERTY + ": " + file + " is not a readable PEM file", e);
+        }
+    }
+
+    private record PemEntry(PemObject pem, Object parsed) {
+    }
+
+    /**
+     * Bouncy Castle's PEMParser, keeping each object's decoded DER beside what the parser makes of
+     * it: a {@link PrivateKeyInfo} re-encodes the key, and {@link SigningKey#pkcs8()} must stay the
+     * file's bytes. {@code parsed} is null for a type the parser does not know.
+     */
+    private static final class KeyFileParser extends PEMParser {
+
+        KeyFileParser(String pem) {
+            super(new StringReader(pem));
+        }
+
+        List<PemEntry> readAll() throws IOException {
+            List<PemEntry> entries = new ArrayList<>();
+            for (PemObject pem = readPemObject(); pem != null; pem = readPemObject()) {
+                PemObjectParser parser = (PemObjectParser) parsers.get(pem.getType());
+                entries.add(new PemEntry(pem, parser == null ? null : parser.parseObject(pem)));
+            }
+            return entries;
+        }
+    }
+
+    /** A key from PKCS#8 DER (tests, and the same checks as a key file). */
+    static SigningKey fromPkcs8(byte[] der) throws GeneralSecurityException {
+        PrivateKeyInfo info;
+        try {
+            info = PrivateKeyInfo.getInstance(der);
+        } catch (RuntimeException e) {
+            throw new InvalidKeySpecException("not a PKCS#8 PrivateKeyInfo", e);
+        }
+        return fromPrivateKeyInfo(info, der);
+    }
+
+    private static SigningKey fromPrivateKeyInfo(PrivateKeyInfo info, byte[] pkcs8) throws GeneralSecurityException {
+        PrivateKey privateKey;
+        try {
+            // No provider set: the JDK's KeyFactory, no Bouncy Castle provider to register (native image).
+            privateKey = new JcaPEMKeyConverter().getPrivateKey(info);
+        } catch (PEMException e) {
+            throw new InvalidKeySpecException("not a private key the JDK reads", e);
+        }
+        // "RSA" also keeps out RSASSA-PSS keys, which are RSAPrivateCrtKeys too but not for RS256.
+        if ("RSA".equals(privateKey.getAlgorithm()) && privateKey instanceof RSAPrivateCrtKey rsa) {
             if (rsa.getModulus().bitLength() < 2048) {
                 throw new GeneralSecurityException("RSA keys must have at least 2048 bits");
             }
             PublicKey publicKey = KeyFactory.getInstance("RSA")
                     .generatePublic(new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
-            return withThumbprint(SignatureAlgorithm.RS256, privateKey, publicKey, der);
-        } catch (java.security.spec.InvalidKeySpecException notRsa) {
-            PrivateKey privateKey = KeyFactory.getInstance("EC").generatePrivate(spec);
-            ECPrivateKey ec = (ECPrivateKey) privateKey;
-            if (ec.getParams().getCurve().getField().getFieldSize() != 256) {
+            return withThumbprint(SignatureAlgorithm.RS256, privateKey, publicKey, pkcs8);
+        }
+        if ("EC".equals(privateKey.getAlgorithm()) && privateKey instanceof ECPrivateKey ec) {
+            if (!isP256(ec.getParams())) {
                 throw new GeneralSecurityException("only EC keys on P-256 are supported");
             }
             // PKCS#8 need not carry the public point: recompute it as d·G on P-256.
@@ -151,8 +237,18 @@ public class SigningKeys {
             java.security.spec.ECPoint w = new java.security.spec.ECPoint(
                     q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
             PublicKey publicKey = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, ec.getParams()));
-            return withThumbprint(SignatureAlgorithm.ES256, privateKey, publicKey, der);
+            return withThumbprint(SignatureAlgorithm.ES256, privateKey, publicKey, pkcs8);
         }
+        throw new GeneralSecurityException("only RSA and EC P-256 keys are supported, not " + privateKey.getAlgorithm());
+    }
+
+    /** The curve itself, not only its size: secp256k1 also has a 256-bit field. */
+    private static boolean isP256(ECParameterSpec params) throws GeneralSecurityException {
+        AlgorithmParameters named = AlgorithmParameters.getInstance("EC");
+        named.init(new ECGenParameterSpec("secp256r1"));
+        ECParameterSpec p256 = named.getParameterSpec(ECParameterSpec.class);
+        return params.getCurve().equals(p256.getCurve()) && params.getGenerator().equals(p256.getGenerator())
+                && params.getOrder().equals(p256.getOrder()) && params.getCofactor() == p256.getCofactor();
     }
 
     private static SigningKey ephemeralKey() {

@@ -7,6 +7,8 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.json.JSONObject;
+import org.json.JSONTokener;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -37,7 +39,8 @@ final class AuthApi {
     }
 
     Tokens login(String email, String password, String deviceName) throws IOException {
-        String body = Json.object("email", email, "password", password, "deviceName", deviceName);
+        // put(name, null) leaves the member out: deviceName is optional
+        JSONObject body = new JSONObject().put("email", email).put("password", password).put("deviceName", deviceName);
         try (Response response = calls.newCall(post("api/auth/login", body)).execute()) {
             String text = response.body().string();
             Tokens tokens = response.code() == 200 ? Tokens.fromTokenResponse(text) : null;
@@ -62,7 +65,7 @@ final class AuthApi {
             Response response;
             String text;
             try {
-                response = refreshCalls.newCall(post("api/auth/refresh", Json.object("refreshToken", refreshToken))).execute();
+                response = refreshCalls.newCall(post("api/auth/refresh", new JSONObject().put("refreshToken", refreshToken))).execute();
                 try (response) {
                     text = response.body().string();
                 }
@@ -89,7 +92,7 @@ final class AuthApi {
 
     /** Revokes the token's whole session; Gatehouse answers 204 also for an unknown or revoked token. */
     void logout(String refreshToken) throws IOException {
-        try (Response response = calls.newCall(post("api/auth/logout", Json.object("refreshToken", refreshToken))).execute()) {
+        try (Response response = calls.newCall(post("api/auth/logout", new JSONObject().put("refreshToken", refreshToken))).execute()) {
             String text = response.body().string();
             if (response.code() != 204) {
                 throw GatehouseException.of(response.code(), text, response.header("Retry-After"));
@@ -105,10 +108,42 @@ final class AuthApi {
         return status == 502 || status == 503 || status == 504;
     }
 
-    private Request post(String path, String json) {
+    private Request post(String path, JSONObject json) {
         HttpUrl url = baseUrl.newBuilder().addPathSegments(path).build();
         return new Request.Builder().url(url).header("Accept", "application/json")
-                .post(RequestBody.create(json, JSON)).build();
+                .post(RequestBody.create(json.toString(), JSON)).build();
+    }
+
+    /**
+     * The top-level JSON object of an answer's body; an empty object when the body is anything else
+     * (a proxy's HTML error page, a body cut off, an array, text after the object; with org.json:json
+     * also a duplicate name, which Android's org.json reads as the last one).
+     * Never throws: the body comes from the network.
+     */
+    static JSONObject object(String body) {
+        if (body == null) {
+            return new JSONObject();
+        }
+        try {
+            JSONTokener tokener = new JSONTokener(body);
+            Object value = tokener.nextValue();
+            // nextValue stops after the value; nextClean is 0 only when nothing but white space follows
+            return value instanceof JSONObject object && tokener.nextClean() == 0 ? object : new JSONObject();
+        } catch (Exception notJson) {
+            // JSONException: unchecked in org.json:json, checked in Android's own org.json, hence Exception
+            return new JSONObject();
+        } catch (StackOverflowError tooDeep) {
+            // org.json:json stops deep nesting itself; Android's org.json recurses without a limit
+            return new JSONObject();
+        }
+    }
+
+    /**
+     * The member's value when it is a JSON string, else {@code null} (missing, a number, {@code null},
+     * an object...): org.json's {@code optString} would give "900" for a number and "null" for null.
+     */
+    static String string(JSONObject object, String name) {
+        return object.opt(name) instanceof String value ? value : null;
     }
 
     private static void pause(long millis) throws InterruptedIOException {

@@ -1,7 +1,8 @@
 package dev.gatehouse.client;
 
+import org.json.JSONObject;
+
 import java.io.IOException;
-import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -23,8 +24,8 @@ public final class GatehouseException extends IOException {
 
     /** From an answer's status, its {@code application/problem+json} body (SPEC §3) and {@code Retry-After}. */
     static GatehouseException of(int status, String body, String retryAfter) {
-        Map<String, String> problem = Json.stringMembers(body);
-        return new GatehouseException(status, problem.get("code"), problem.get("detail"), seconds(retryAfter));
+        JSONObject problem = AuthApi.object(body);
+        return new GatehouseException(status, AuthApi.string(problem, "code"), AuthApi.string(problem, "detail"), seconds(retryAfter));
     }
 
     /** The HTTP status, e.g. 401 for {@code invalid_credentials}, 429 for {@code rate_limited}. */

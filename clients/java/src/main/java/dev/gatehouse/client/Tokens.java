@@ -1,6 +1,7 @@
 package dev.gatehouse.client;
 
-import java.util.Map;
+import org.json.JSONObject;
+
 import java.util.Objects;
 
 /**
@@ -20,10 +21,10 @@ public record Tokens(String accessToken, String refreshToken, String sessionId) 
 
     /** The tokens of a SPEC §3 token response, or {@code null} when the body is not one (cut off, cookie mode). */
     static Tokens fromTokenResponse(String body) {
-        Map<String, String> fields = Json.stringMembers(body);
-        String access = fields.get("accessToken");
-        String refresh = fields.get("refreshToken");
-        String session = fields.get("sessionId");
+        JSONObject fields = AuthApi.object(body);
+        String access = AuthApi.string(fields, "accessToken");
+        String refresh = AuthApi.string(fields, "refreshToken");
+        String session = AuthApi.string(fields, "sessionId");
         return access == null || refresh == null || session == null ? null : new Tokens(access, refresh, session);
     }
 

@@ -3,6 +3,7 @@ package dev.gatehouse.client;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ class GatehouseAuthTest {
     }
 
     private static List<String> refreshTokensSent(FakeGatehouse server) {
-        return server.calls("/api/auth/refresh").stream().map(call -> Json.stringMembers(call.body()).get("refreshToken")).toList();
+        return server.calls("/api/auth/refresh").stream().map(call -> new JSONObject(call.body()).getString("refreshToken")).toList();
     }
 
     @Test

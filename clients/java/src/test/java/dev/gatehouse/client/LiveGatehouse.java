@@ -1,12 +1,13 @@
 package dev.gatehouse.client;
 
+import org.json.JSONObject;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,18 +37,18 @@ final class LiveGatehouse {
     /** A fresh user per test. */
     static String registerUser() throws Exception {
         String email = "java-client-" + UUID.randomUUID() + "@example.com";
-        HttpResponse<String> response = post("/api/auth/register", Json.object("email", email, "password", PASSWORD));
+        HttpResponse<String> response = post("/api/auth/register", new JSONObject().put("email", email).put("password", PASSWORD));
         assertEquals(201, response.statusCode(), response.body());
         return email;
     }
 
     /** A refresh out of band, straight at the service: its status and the token response's strings. */
     static Answer refreshDirectly(String refreshToken) throws Exception {
-        HttpResponse<String> response = post("/api/auth/refresh", Json.object("refreshToken", refreshToken));
-        return new Answer(response.statusCode(), Json.stringMembers(response.body()));
+        HttpResponse<String> response = post("/api/auth/refresh", new JSONObject().put("refreshToken", refreshToken));
+        return new Answer(response.statusCode(), AuthApi.object(response.body()));
     }
 
-    record Answer(int status, Map<String, String> body) {
+    record Answer(int status, JSONObject body) {
     }
 
     /** Polls /api/users/me with the token until the service refuses it (expiry), instead of sleeping a fixed time. */
@@ -66,10 +67,10 @@ final class LiveGatehouse {
         fail("the access token was still accepted after 10 s: is the service running with GATEHOUSE_ACCESS_TOKEN_TTL=PT2S?");
     }
 
-    private static HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+    private static HttpResponse<String> post(String path, JSONObject json) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url() + path))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(json.toString())).build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

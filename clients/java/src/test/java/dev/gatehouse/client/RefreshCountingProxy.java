@@ -2,6 +2,7 @@ package dev.gatehouse.client;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.json.JSONObject;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -73,7 +74,7 @@ final class RefreshCountingProxy implements AutoCloseable {
             boolean drop = false;
             if ("POST".equals(exchange.getRequestMethod()) && "/api/auth/refresh".equals(exchange.getRequestURI().getPath())) {
                 synchronized (this) {
-                    refreshTokens.add(Json.stringMembers(new String(body, StandardCharsets.UTF_8)).get("refreshToken"));
+                    refreshTokens.add(new JSONObject(new String(body, StandardCharsets.UTF_8)).getString("refreshToken"));
                 }
                 drop = dropNextRefresh.getAndSet(false);
             }
