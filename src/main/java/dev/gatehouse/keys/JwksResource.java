@@ -7,7 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
 
-/** The public keys that may verify a live token (SPEC §3, RFC 7517). */
+/** The public keys that may verify a live token (docs/api.md "GET /.well-known/jwks.json", RFC 7517). */
 @Path("/.well-known/jwks.json")
 public class JwksResource {
 

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Tells SmallRye JWT how to verify Bearer tokens (SPEC §2): only with the published keys, only
+ * Tells SmallRye JWT how to verify Bearer tokens (docs/tokens.md "Validation"): only with the published keys, only
  * with their asymmetric algorithms, with our issuer, audience and a bounded clock skew. Replaces
  * the {@code mp.jwt.verify.*} configuration because the keys are loaded (or generated) at start.
  */

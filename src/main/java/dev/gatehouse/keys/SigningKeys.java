@@ -49,7 +49,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The signing keys of {@code gatehouse.jwt.signing-key-files} (SPEC §7): the first signs, all are
+ * The signing keys of {@code gatehouse.jwt.signing-key-files} (docs/operations.md "Key files"): the first signs, all are
  * published in the JWKS and accepted for verification. In dev and test, with none configured, one
  * ephemeral RSA key is generated; in prod that stops the start, naming the property.
  */
@@ -92,7 +92,7 @@ public class SigningKeys {
         return keys.get(0);
     }
 
-    /** Validation accepts exactly the algorithms of the published keys (SPEC §2). */
+    /** Validation accepts exactly the algorithms of the published keys (docs/tokens.md "Validation"). */
     public Set<SignatureAlgorithm> algorithms() {
         EnumSet<SignatureAlgorithm> algorithms = EnumSet.noneOf(SignatureAlgorithm.class);
         keys.forEach(k -> algorithms.add(k.algorithm()));
@@ -266,7 +266,7 @@ public class SigningKeys {
     private static SigningKey withThumbprint(SignatureAlgorithm algorithm, PrivateKey privateKey, PublicKey publicKey,
                                              byte[] pkcs8) throws GeneralSecurityException {
         try {
-            // SPEC §7: kid = RFC 7638 JWK thumbprint, SHA-256, unpadded base64url.
+            // kid = RFC 7638 JWK thumbprint, SHA-256, unpadded base64url (docs/tokens.md "Signing algorithm and kid").
             String kid = PublicJsonWebKey.Factory.newPublicJwk(publicKey).calculateBase64urlEncodedThumbprint("SHA-256");
             return new SigningKey(kid, algorithm, privateKey, publicKey, pkcs8);
         } catch (JoseException e) {

@@ -23,7 +23,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SPEC §2, §3, §7: the JWKS, and that a token verifies against it as a resource server would. */
+/** docs/api.md "GET /.well-known/jwks.json": the JWKS, and that a token verifies against it as a resource server would. */
 @QuarkusTest
 class JwksTest {
 

@@ -18,7 +18,7 @@ import java.time.Duration;
 final class AuthApi {
 
     // A refresh that fails on the way is retried with the same token. Every retry must reach the
-    // server inside its reuse window (SPEC §4.3, 30 s by default), or it counts as a replay and
+    // server inside its reuse window (docs/tokens.md "Reuse window", 30 s by default), or it counts as a replay and
     // ends the session: 4 attempts of at most 5 s plus 0.2 + 0.4 + 0.8 s of back-off stay well inside.
     static final int REFRESH_ATTEMPTS = 4;
     static final Duration REFRESH_TIMEOUT = Duration.ofSeconds(5);
@@ -54,7 +54,7 @@ final class AuthApi {
     /**
      * Exchanges the refresh token for a new pair. A lost answer, a timeout or a 502/503/504 is
      * retried with the same token: inside the reuse window Gatehouse answers with the same
-     * successor (SPEC §4.3). Any other refusal, 401 included, is thrown as {@link GatehouseException}.
+     * successor (docs/tokens.md "Reuse window"). Any other refusal, 401 included, is thrown as {@link GatehouseException}.
      */
     Tokens refresh(String refreshToken) throws IOException {
         IOException lastFailure = null;
@@ -102,7 +102,7 @@ final class AuthApi {
 
     /**
      * Answers after which the server may or may not have rotated the token: 503 is Gatehouse's own
-     * "nothing was changed" (SPEC §8); 502 and 504 come from a gateway that lost the answer.
+     * "nothing was changed" (docs/operations.md "Database outages"); 502 and 504 come from a gateway that lost the answer.
      */
     private static boolean retryable(int status) {
         return status == 502 || status == 503 || status == 504;

@@ -193,7 +193,7 @@ public final class GatehouseAuth {
                 if (refused.status() != 401) {
                     throw refused;
                 }
-                // SPEC §4.1, §4.4: expired, revoked or replayed; the user has to sign in again.
+                // docs/tokens.md "Refused tokens", "Replay detection": expired, revoked or replayed; the user has to sign in again.
                 endedBy = refused.code() != null ? refused.code() : "invalid_refresh_token";
             }
             synchronized (lock) {
@@ -208,7 +208,7 @@ public final class GatehouseAuth {
                 } else {
                     // The old token is rotated on the server: the new one is saved before anyone uses it.
                     // Should the save fail, the old one stays held, and its retry inside the reuse window
-                    // gets this same successor (SPEC §4.3).
+                    // gets this same successor (docs/tokens.md "Reuse window").
                     store.save(next);
                     held = next;
                     accessToken = next.accessToken();

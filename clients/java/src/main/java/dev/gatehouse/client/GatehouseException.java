@@ -22,7 +22,7 @@ public final class GatehouseException extends IOException {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
-    /** From an answer's status, its {@code application/problem+json} body (SPEC §3) and {@code Retry-After}. */
+    /** From an answer's status, its {@code application/problem+json} body (docs/api.md "Errors") and {@code Retry-After}. */
     static GatehouseException of(int status, String body, String retryAfter) {
         JSONObject problem = AuthApi.object(body);
         return new GatehouseException(status, AuthApi.string(problem, "code"), AuthApi.string(problem, "detail"), seconds(retryAfter));
@@ -33,7 +33,7 @@ public final class GatehouseException extends IOException {
         return status;
     }
 
-    /** The problem {@code code} (SPEC §3), or {@code null} when the body had none (a gateway's error page). */
+    /** The problem {@code code} (docs/api.md "Problem codes"), or {@code null} when the body had none (a gateway's error page). */
     public String code() {
         return code;
     }

@@ -10,7 +10,7 @@ public interface SessionListener {
      * called by {@link GatehouseAuth#logout()}.
      *
      * @param reason the problem {@code code} Gatehouse answered, {@code invalid_refresh_token}
-     *               (expired, revoked or replayed token, or a suspended user; SPEC §4.1, §4.4)
+     *               (expired, revoked or replayed token, or a suspended user; docs/tokens.md "Refused tokens", "Replay detection")
      */
     void sessionEnded(String reason);
 }

@@ -19,7 +19,7 @@ public record Tokens(String accessToken, String refreshToken, String sessionId) 
         Objects.requireNonNull(sessionId, "sessionId");
     }
 
-    /** The tokens of a SPEC §3 token response, or {@code null} when the body is not one (cut off, cookie mode). */
+    /** The tokens of a token response (docs/api.md "Token response"), or {@code null} when the body is not one (cut off, cookie mode). */
     static Tokens fromTokenResponse(String body) {
         JSONObject fields = AuthApi.object(body);
         String access = AuthApi.string(fields, "accessToken");
@@ -28,7 +28,7 @@ public record Tokens(String accessToken, String refreshToken, String sessionId) 
         return access == null || refresh == null || session == null ? null : new Tokens(access, refresh, session);
     }
 
-    /** Never prints the secrets: tokens must not end up in logs (SPEC §6). */
+    /** Never prints the secrets: tokens must not end up in logs (docs/threat-model.md "Log leakage"). */
     @Override
     public String toString() {
         return "Tokens[sessionId=" + sessionId + "]";

@@ -74,7 +74,7 @@ class GatehouseAuthLiveTest {
 
         assertEquals(List.of(token, token), proxy.refreshTokens(), "the retry carries the same token");
         assertEquals(200, me(signedIn.auth().authenticatedClient()), "a following request");
-        // SPEC §4.3: the retry got the one valid successor, so the client holds a live refresh token.
+        // docs/tokens.md "Reuse window": the retry got the one valid successor, so the client holds a live refresh token.
         Tokens saved = signedIn.store().load();
         assertNotEquals(token, saved.refreshToken());
         assertEquals(200, LiveGatehouse.refreshDirectly(saved.refreshToken()).status(), "the saved refresh token is the live one");
@@ -86,7 +86,7 @@ class GatehouseAuthLiveTest {
         SignedIn signedIn = signedInWithExpiredAccessToken(ended::add);
         String token = signedIn.tokens().refreshToken();
         // Rotate twice out of band: the successor of the client's token is used, so the client's copy
-        // is a replay at once, whatever the reuse window (SPEC §4.4).
+        // is a replay at once, whatever the reuse window (docs/tokens.md "Replay detection").
         LiveGatehouse.Answer first = LiveGatehouse.refreshDirectly(token);
         assertEquals(200, first.status());
         assertEquals(200, LiveGatehouse.refreshDirectly(AuthApi.string(first.body(), "refreshToken")).status());
