@@ -128,7 +128,6 @@ public class AuthResource {
             throw e;
         }
         // The access token is signed inside the queue's turn too: the signature is most of a refresh's CPU.
-        // The access token is signed inside the queue's turn too: the signature is most of a refresh's CPU.
         return refreshQueue.run(() -> {
             RefreshTokens.Outcome outcome = refreshTokens.rotate(token, clientIp);
             if (outcome instanceof RefreshTokens.Success success) {

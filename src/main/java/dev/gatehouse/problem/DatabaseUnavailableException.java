@@ -27,6 +27,9 @@ public final class DatabaseUnavailableException extends RuntimeException {
     /** 55P03 lock not available (lock_timeout), 40001 serialization failure, 40P01 deadlock detected. */
     private static final Set<String> UNAVAILABLE_CODES = Set.of("55P03", "40001", "40P01");
 
+    /** Agroal, the datasource's connection pool. */
+    private static final String POOL_PACKAGE = "io.agroal.";
+
     private DatabaseUnavailableException(Throwable cause) {
         super("database unavailable: " + cause.getClass().getSimpleName(), cause, false, false);
     }
@@ -45,17 +48,25 @@ public final class DatabaseUnavailableException extends RuntimeException {
     }
 
     private static boolean unavailable(Throwable t) {
+        if (t instanceof SQLTransientException) {
+            return true;
+        }
         if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().length() == 5) {
             String state = sql.getSQLState();
             return UNAVAILABLE_CLASSES.contains(state.substring(0, 2)) || UNAVAILABLE_CODES.contains(state);
         }
-        // The pool's acquisition timeout is an SQLException without SQLState caused by a TimeoutException;
-        // pgjdbc's own transient failures carry no SQLState either.
-        return t instanceof TimeoutException || t instanceof SQLTransientException
+        // The pool's own failures carry no SQLState: no connection could be had (every connection busy,
+        // or a new one not made in time; the latter is caused by a TimeoutException).
+        return t instanceof SQLException sql && thrownByThePool(sql) || t instanceof TimeoutException
                 // The commit itself failed (the connection died or timed out during it). The outcome is then
-                // unknown; a retry is safe: a refresh retry gets the same successor
-                // (docs/tokens.md "Reuse window"), and logout and revocations are idempotent.
+                // unknown; a retry is safe: a refresh retry gets the same successor (docs/tokens.md "Reuse
+                // window"), and logout and revocations are idempotent.
                 || t instanceof RollbackException || t instanceof HeuristicMixedException
                 || t instanceof HeuristicRollbackException || t instanceof SystemException;
+    }
+
+    private static boolean thrownByThePool(SQLException e) {
+        StackTraceElement[] frames = e.getStackTrace();
+        return e.getSQLState() == null && frames.length > 0 && frames[0].getClassName().startsWith(POOL_PACKAGE);
     }
 }

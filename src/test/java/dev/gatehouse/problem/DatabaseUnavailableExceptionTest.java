@@ -31,6 +31,18 @@ class DatabaseUnavailableExceptionTest {
     }
 
     @Test
+    void aFailureOfThePoolItselfIsClassifiedByWhereItWasThrown() {
+        // Agroal with every connection busy: "Sorry, acquisition timeout!", no SQLState, no cause.
+        SQLException busy = new SQLException("any text");
+        busy.setStackTrace(new StackTraceElement[] {new StackTraceElement("io.agroal.pool.ConnectionPool",
+                "waitAvailableHandler", "ConnectionPool.java", 1)});
+        assertTrue(DatabaseUnavailableException.of(new PersistenceException(busy)).isPresent());
+        SQLException elsewhere = new SQLException("any text");
+        elsewhere.setStackTrace(new StackTraceElement[] {new StackTraceElement("org.postgresql.Driver", "x", null, 1)});
+        assertFalse(DatabaseUnavailableException.of(elsewhere).isPresent());
+    }
+
+    @Test
     void errorsOfTheRequestOrTheCodeAreNotClassified() {
         for (String state : new String[] {"23505", "23514", "22P02", "42601", "42P01", "XX000", "0800"}) {
             assertFalse(DatabaseUnavailableException.of(new PersistenceException(new SQLException("x", state))).isPresent(), state);
