@@ -28,31 +28,28 @@ if defined MAVEN_USER_HOME (
 set "LOCAL_MAVEN=%WRAPPER_HOME%\apache-maven-%MAVEN_VERSION%\bin\mvn.cmd"
 if exist "%LOCAL_MAVEN%" goto runLocal
 
-where mvn >nul 2>nul
-if errorlevel 1 goto noMaven
-
-@REM "Apache Maven 3.8.7 (...)": the third word is the version (a colour code may precede "Apache").
+@REM "Apache Maven 3.8.7 (...)": the word after "Maven" is the version (a colour code may precede "Apache").
+@REM No version at all means no working mvn on the PATH.
 set "SYSTEM_VERSION="
-for /f "tokens=3" %%V in ('mvn -B -v 2^>nul ^| findstr /c:"Apache Maven"') do (
-  if not defined SYSTEM_VERSION set "SYSTEM_VERSION=%%V"
+for /f "tokens=2,3" %%A in ('mvn -B -v 2^>nul') do (
+  if "%%A"=="Maven" if not defined SYSTEM_VERSION set "SYSTEM_VERSION=%%B"
 )
+if not defined SYSTEM_VERSION goto noMaven
 set "SYSTEM_MAJOR=0"
 set "SYSTEM_MINOR=0"
-if defined SYSTEM_VERSION (
-  for /f "tokens=1,2 delims=." %%A in ("%SYSTEM_VERSION%") do (
-    set "SYSTEM_MAJOR=%%A"
-    set "SYSTEM_MINOR=%%B"
-  )
+for /f "tokens=1,2 delims=." %%A in ("%SYSTEM_VERSION%") do (
+  set "SYSTEM_MAJOR=%%A"
+  set "SYSTEM_MINOR=%%B"
 )
 if %SYSTEM_MAJOR% GTR 3 goto runSystem
 if %SYSTEM_MAJOR% EQU 3 if %SYSTEM_MINOR% GEQ 9 goto runSystem
 
 echo mvnw: system Maven %SYSTEM_VERSION% is older than 3.9; fetching Apache Maven %MAVEN_VERSION% into %WRAPPER_HOME% 1>&2
-if exist "%WRAPPER_HOME%\" goto fetch
-mkdir "%WRAPPER_HOME%" || exit /b 1
-:fetch
+@REM (Folders are checked with "if exist" rather than "||", which not every cmd honours for built-ins.)
+if not exist "%WRAPPER_HOME%\" mkdir "%WRAPPER_HOME%"
+if not exist "%WRAPPER_HOME%\" goto noWrapperHome
 @REM Run from the wrapper folder, so that no project's .mvn\maven.config reaches the older mvn.
-pushd "%WRAPPER_HOME%" || exit /b 1
+pushd "%WRAPPER_HOME%"
 call mvn -q -B dependency:copy "-Dartifact=org.apache.maven:apache-maven:%MAVEN_VERSION%:tar.gz:bin" "-DoutputDirectory=%WRAPPER_HOME%" -Dmdep.overWriteIfNewer=true 1>&2
 set "FETCH_STATUS=%ERRORLEVEL%"
 popd
@@ -62,7 +59,8 @@ if not "%FETCH_STATUS%"=="0" goto fetchFailed
 @REM Unpack beside the target and move it into place, so an interrupted unpack is never taken for a Maven.
 set "ARCHIVE=%WRAPPER_HOME%\apache-maven-%MAVEN_VERSION%-bin.tar.gz"
 set "UNPACK=%WRAPPER_HOME%\unpack-%RANDOM%%RANDOM%"
-mkdir "%UNPACK%" || exit /b 1
+mkdir "%UNPACK%"
+if not exist "%UNPACK%\" goto noWrapperHome
 "%SystemRoot%\System32\tar.exe" -xzf "%ARCHIVE%" -C "%UNPACK%"
 if errorlevel 1 goto unpackFailed
 del /q "%ARCHIVE%"
@@ -86,7 +84,11 @@ echo mvnw: no mavenVersion=x.y.z line in %MVNW_PROPERTIES% 1>&2
 exit /b 1
 
 :noMaven
-echo mvnw: no 'mvn' on the PATH. Install Apache Maven and put its bin folder on the PATH. 1>&2
+echo mvnw: no working 'mvn' on the PATH ('mvn -v' names no Apache Maven version). Install Apache Maven and put its bin folder on the PATH. 1>&2
+exit /b 1
+
+:noWrapperHome
+echo mvnw: cannot create folders in %WRAPPER_HOME% 1>&2
 exit /b 1
 
 :fetchFailed
