@@ -1,5 +1,10 @@
+<<<<<<< HEAD
 // A real browser (Debian's Chromium, driven by playwright-core) against a running Gatehouse in
 // cookie mode (docs/api.md "Web (cookie) mode"). Started by BrowserCookieModeIT, which sets:
+=======
+// A real browser (the Chromium that find-browser.mjs finds, driven by playwright-core) against a
+// running Gatehouse in cookie mode (SPEC §5). Started by BrowserCookieModeIT, which sets:
+>>>>>>> infra
 //   GATEHOUSE_URL  the service, started with GATEHOUSE_COOKIE_SECURE=false,
 //                  GATEHOUSE_COOKIE_ALLOWED_ORIGINS=http://127.0.0.1:<PAGE_PORT> and a 2 s access-token ttl
 //   PAGE_PORT      the port of the allowed "web app" origin served here.
@@ -14,8 +19,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { launchFirst } from './find-browser.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery';
 /** clients/typescript: the page is /browser-test/index.html and imports /dist/index.js. */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -114,12 +119,22 @@ before(async () => {
   allowedOrigin = originOf(allowedServer);
   otherOrigin = originOf(otherServer);
 
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  context = await launchFirst(async ({ executablePath, env }) => {
+    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-chromium-'));
+    try {
+      return await chromium.launchPersistentContext(userDataDir, {
+        executablePath,
+        env,
+        headless: true,
+        timeout: 60_000,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+          '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+    } catch (error) {
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+      userDataDir = undefined;
+      throw error;
+    }
   });
   page = context.pages()[0] ?? await context.newPage();
   page.on('console', (message) => console.log(`[page ${message.type()}] ${message.text()}`));

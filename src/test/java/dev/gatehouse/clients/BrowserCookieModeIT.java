@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,18 +15,24 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
+<<<<<<< HEAD
  * The TypeScript client's cookie mode (docs/api.md "Web (cookie) mode") in a real browser: Debian's Chromium, driven by
+=======
+ * The TypeScript client's cookie mode (SPEC §5) in a real browser: Chromium, driven by
+>>>>>>> infra
  * {@code playwright-core} from {@code clients/typescript/browser-test}, against the packaged
  * service on an embedded PostgreSQL. The test page is served on {@code http://127.0.0.1:<page port>};
  * that origin must be in {@code gatehouse.cookie.allowed-origins} when the service starts, so this
  * IT picks the port, starts the service with it and hands the port to the node test ({@code PAGE_PORT}).
- * Needs {@code /usr/bin/chromium} ({@code apt-get install chromium}) and Node 20+ with npm.
+ * Needs Node 20+ with npm, and nothing else installed: {@code npm ci} of browser-test (run here) brings
+ * {@code @sparticuz/chromium}, whose Chromium is used on Linux x64 when the system has none.
+ * {@code browser-test/find-browser.mjs} gives the order (CHROMIUM_PATH, a system Chromium or Chrome,
+ * that bundled one, Playwright's own) and, when none starts, the failure says what to install.
  */
 class BrowserCookieModeIT {
 
     private static final Path CLIENT = Path.of("clients", "typescript");
     private static final Path BROWSER_TEST = CLIENT.resolve("browser-test");
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path LOG = Path.of("target", "it-logs", "browser-cookie-mode.log");
 
     private static ServiceForClients service;
@@ -35,10 +40,6 @@ class BrowserCookieModeIT {
 
     @BeforeAll
     static void startService() throws Exception {
-        if (!Files.isExecutable(CHROMIUM)) {
-            fail(CHROMIUM + " is missing: the browser cookie-mode test needs Debian's Chromium "
-                    + "(apt-get install -y chromium); playwright's own browser downloads are not used");
-        }
         for (String tool : List.of("node", "npm")) {
             if (!NodeCommands.onPath(tool)) {
                 fail(tool + " is not on the PATH: the browser cookie-mode test (clients/typescript/browser-test) "
@@ -70,6 +71,9 @@ class BrowserCookieModeIT {
                     Map.of("GATEHOUSE_URL", service.baseUri(), "PAGE_PORT", String.valueOf(pagePort)), Duration.ofMinutes(3));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\nservice output:\n" + service.output(), e);
+        } finally {
+            // Which browser ran (or why none did), from find-browser.mjs's "browser: " lines.
+            node.output().lines().filter(line -> line.contains("browser: ")).forEach(System.out::println);
         }
     }
 
