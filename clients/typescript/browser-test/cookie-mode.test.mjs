@@ -1,10 +1,5 @@
-<<<<<<< HEAD
-// A real browser (Debian's Chromium, driven by playwright-core) against a running Gatehouse in
-// cookie mode (docs/api.md "Web (cookie) mode"). Started by BrowserCookieModeIT, which sets:
-=======
 // A real browser (the Chromium that find-browser.mjs finds, driven by playwright-core) against a
-// running Gatehouse in cookie mode (SPEC §5). Started by BrowserCookieModeIT, which sets:
->>>>>>> infra
+// running Gatehouse in cookie mode (docs/api.md "Web (cookie) mode"). Started by BrowserCookieModeIT, which sets:
 //   GATEHOUSE_URL  the service, started with GATEHOUSE_COOKIE_SECURE=false,
 //                  GATEHOUSE_COOKIE_ALLOWED_ORIGINS=http://127.0.0.1:<PAGE_PORT> and a 2 s access-token ttl
 //   PAGE_PORT      the port of the allowed "web app" origin served here.

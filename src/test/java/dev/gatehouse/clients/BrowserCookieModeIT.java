@@ -15,11 +15,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
-<<<<<<< HEAD
- * The TypeScript client's cookie mode (docs/api.md "Web (cookie) mode") in a real browser: Debian's Chromium, driven by
-=======
- * The TypeScript client's cookie mode (SPEC §5) in a real browser: Chromium, driven by
->>>>>>> infra
+ * The TypeScript client's cookie mode (docs/api.md "Web (cookie) mode") in a real browser: Chromium, driven by
  * {@code playwright-core} from {@code clients/typescript/browser-test}, against the packaged
  * service on an embedded PostgreSQL. The test page is served on {@code http://127.0.0.1:<page port>};
  * that origin must be in {@code gatehouse.cookie.allowed-origins} when the service starts, so this
