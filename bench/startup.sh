@@ -79,4 +79,4 @@ echo "| options (aot-jar, JDK 25) | RSS at ready | RSS after load | refresh/s c=
 echo "|---|---|---|---|---|"
 load_rss $container_opts -XX:AOTCache=app.aot -XX:MaxRAM=512m
 load_rss $container_opts -XX:AOTCache=app.aot -XX:MaxRAM=256m
-load_rss $container_opts -XX:AOTCache=app.aot -Xmx64m
+load_rss $container_opts -XX:AOTCache=app.aot -Xmx96m

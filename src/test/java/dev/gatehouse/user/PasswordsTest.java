@@ -2,6 +2,7 @@ package dev.gatehouse.user;
 
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
+import dev.gatehouse.config.GatehouseConfig.Password.Argon2.Implementation;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -146,5 +148,102 @@ class PasswordsTest {
         assertEquals(0, small.pooledKib(), "the 8 MiB of an older, larger hash are given back");
         small.hash("x");
         assertEquals(64, small.pooledKib(), "the configured size stays for the next hash");
+    }
+
+    private static final long MIB = 1024 * 1024;
+    private static final Implementation OURS = Implementation.GATEHOUSE;
+
+    @Test
+    void configuredParametersBeyondTheHeapStopTheStartNamingTheProperty() {
+        // 2 cores x 19 MiB must fit in half the heap: 64 MiB is too little, 96 MiB enough
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Passwords(19456, 2, 1, OURS, 64 * MIB, 2));
+        assertTrue(e.getMessage().contains("gatehouse.password.argon2.memory-kib"), e.getMessage());
+        new Passwords(19456, 2, 1, OURS, 96 * MIB, 2);
+    }
+
+    @Test
+    void aStoredHashBeyondTheHeapsShareNeverRunsAndNeverVerifies() {
+        // the review's hash: 256 MiB in one pass, against the 384 MiB heap of a 512 MB container on 2 cores
+        Passwords small = new Passwords(19456, 2, 1, OURS, 384 * MIB, 2);
+        String huge = forged(262144, 1, 1);
+        long before = small.workKib();
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertFalse(small.verify("anything", huge)));
+        assertEquals(before, small.workKib(), "refused without running");
+        // within the share (96 MiB each) it runs
+        String fits = new Passwords(65536, 1, 1, OURS, 512 * MIB, 2).hash("correct horse battery");
+        assertTrue(small.verify("correct horse battery", fits));
+    }
+
+    @Test
+    void memoryTimesPassesIsBounded() {
+        Passwords roomy = new Passwords(19456, 2, 1, OURS, 16384 * MIB, 2);
+        long before = roomy.workKib();
+        // 128 MiB x 9 passes: each within its own limit, together over 1 GiB of passes
+        assertFalse(roomy.verify("anything", forged(131072, 9, 1)));
+        assertEquals(before, roomy.workKib());
+    }
+
+    @Test
+    void parsesAsStrictlyAsTheReference() {
+        String good = passwords.hash("correct horse battery");
+        assertTrue(passwords.verify("correct horse battery", good));
+        String[] fields = good.split("\\$");
+        String salt = fields[4];
+        String tag = fields[5];
+        String params = "$argon2id$v=19$m=19456,t=2,p=1$";
+        // the last character of a 32-byte tag carries 2 unused bits: flipping one gives the same bytes
+        char last = tag.charAt(tag.length() - 1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        String nonCanonical = tag.substring(0, tag.length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+        assertArrayEquals(Base64.getDecoder().decode(tag), Base64.getDecoder().decode(nonCanonical),
+                "the JDK's decoder reads both alike");
+        for (String loose : new String[] {
+                params + salt + "==$" + tag,                  // padding on the salt
+                params + salt + "$" + tag + "=",              // padding on the tag
+                params + salt + "$" + nonCanonical,           // unused bits set
+                good + "$",                                   // a trailing separator
+                "x" + good,                                   // text before the first separator
+                " " + good,
+                params + salt + "$" + tag + "$extra"}) {     // a field too many
+            assertFalse(passwords.verify("correct horse battery", loose), loose);
+        }
+    }
+
+    @Test
+    void aFailedLoginCostsTheSameWhetherTheEmailIsUnknownOrItsHashIsOlderAndCheaper() {
+        String old = new Passwords(8192, 1, 1).hash("correct horse battery");
+        long start = passwords.workKib();
+        passwords.verifyDummy("a wrong password");
+        long unknown = passwords.workKib() - start;
+        start = passwords.workKib();
+        assertFalse(passwords.verify("a wrong password", old));
+        long knownWithOldHash = passwords.workKib() - start;
+        assertEquals(19456L * 2, unknown);
+        assertEquals(unknown, knownWithOldHash, "padded up to the most expensive parameters in use");
+
+        // a stored hash more expensive than the configured one raises what the dummy costs
+        String costlier = new Passwords(32768, 2, 1).hash("correct horse battery");
+        assertTrue(passwords.verify("correct horse battery", costlier));
+        start = passwords.workKib();
+        passwords.verifyDummy("a wrong password");
+        assertEquals(32768L * 2, passwords.workKib() - start);
+    }
+
+    @Test
+    void bouncyCastlesGeneratorAndOursAreInterchangeable() {
+        Passwords theirs = new Passwords(8192, 2, 2, Implementation.BOUNCY_CASTLE, 512 * MIB, 2);
+        Passwords ours = new Passwords(8192, 2, 2, OURS, 512 * MIB, 2);
+        String byTheirs = theirs.hash("correct horse battery");
+        String byOurs = ours.hash("correct horse battery");
+        assertTrue(ours.verify("correct horse battery", byTheirs));
+        assertTrue(theirs.verify("correct horse battery", byOurs));
+        assertFalse(theirs.verify("correct horse batterY", byOurs));
+    }
+
+    /** A well-formed PHC string with these parameters and a random tag. */
+    private static String forged(int m, int t, int p) {
+        return "$argon2id$v=19$m=" + m + ",t=" + t + ",p=" + p + "$c2FsdHNhbHRzYWx0c2FsdA$"
+                + "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
     }
 }
