@@ -81,6 +81,7 @@ final class Argon2id {
         laneLength = segmentLength * SYNC_POINTS;
         int blocks = lanes * laneLength;
         if (memory.length < blocks * BLOCK_LONGS) {
+            memory = ZERO; // let the old memory go before the new is taken: never both at once
             memory = new long[blocks * BLOCK_LONGS];
         }
         byte[] h0 = h0(password, salt, secret, associated, memoryKib, iterations, tagLength);

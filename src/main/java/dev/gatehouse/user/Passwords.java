@@ -13,11 +13,8 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +34,8 @@ public class Passwords {
     /** The standard base64 alphabet, unpadded: what libargon2 writes and accepts. */
     private static final Pattern B64_TEXT = Pattern.compile("[A-Za-z0-9+/]*");
     private static final int SALT_BYTES = 16;
+    /** Salts and tags of stored hashes are at most this long (libargon2 sets no limit). */
+    private static final int MAX_FIELD_BYTES = 1024;
     private static final int HASH_BYTES = 32;
     /** Stored hashes may ask for more passes and lanes than configured, up to these (or the configured ones). */
     private static final int MAX_STORED_ITERATIONS = 16;
@@ -61,7 +60,7 @@ public class Passwords {
     private final ConcurrentLinkedQueue<Argon2id> workspaces = new ConcurrentLinkedQueue<>();
     private final Params current;
     /**
-     * The most a stored hash may ask for. The hashes that may run at once (one per permit), times
+     * The most a stored hash may ask for. The hashes that may run at once (one per slot), times
      * their memory, stay under half the heap, and memory times passes is bounded: a hash beyond it
      * (imported, or written into the database by an attacker) never verifies, instead of ending
      * the JVM with an OutOfMemoryError or holding a hashing slot for hours.
@@ -69,13 +68,17 @@ public class Passwords {
     private final Params budget;
     private final long maxWorkKib;
     /**
-     * The most expensive parameters in use: the configured ones, or a stored hash's seen since the
-     * start. An unknown email is answered after a dummy verification at these, and a wrong password
-     * against a cheaper, older hash is padded up to them, so that a failed login costs the same
-     * whether or not the email is known (docs/threat-model.md "Unknown accounts and timing").
+     * What a failed login costs, in the parameters of the most expensive hashes in use: the
+     * configured ones, or costlier stored ones found at start (see {@link #considerInUse}). An
+     * unknown email is answered after a dummy verification at these, a wrong password against a
+     * cheaper, older hash is padded up to them, and so is a stored hash that is refused, so that a
+     * failed login costs the same whether or not the email is known (docs/threat-model.md "Unknown
+     * accounts and timing"). Fixed after start: no login can change it.
      */
-    private final AtomicReference<Params> mostExpensive;
-    private final Map<Params, String> dummies = new ConcurrentHashMap<>();
+    private volatile Params target;
+    private volatile String dummy;
+    /** The target is at most this many times the configured work. */
+    private static final int MAX_TARGET_FACTOR = 4;
     /** Memory times passes of every Argon2id run, in KiB (the tests measure work with it, not time). */
     private final LongAdder workKib = new LongAdder();
 
@@ -96,25 +99,49 @@ public class Passwords {
             throw new IllegalArgumentException("gatehouse.password.argon2.memory-kib must be at least 8 x "
                     + "gatehouse.password.argon2.parallelism, and iterations and parallelism at least 1");
         }
-        long heapKibPerHash = heapBytes / 2 / cores / 1024;
-        if (memoryKib > heapKibPerHash) {
+        long halfHeapKib = heapBytes / 2 / 1024;
+        if (memoryKib > halfHeapKib) {
             throw new IllegalArgumentException("gatehouse.password.argon2.memory-kib=" + memoryKib + " is more than this"
-                    + " heap allows: " + cores + " hashes at once must fit in half of the " + heapBytes / (1024 * 1024)
-                    + " MiB heap, at most " + heapKibPerHash + " KiB each; give the JVM more heap (-Xmx) or lower it");
+                    + " heap allows: one hash must fit in half of the " + heapBytes / (1024 * 1024) + " MiB heap ("
+                    + halfHeapKib + " KiB); give the JVM more heap (-Xmx) or lower it");
         }
+        // As many hashes at once as there are cores, or fewer where the heap cannot hold that many.
+        int slots = (int) Math.max(1, Math.min(cores, halfHeapKib / memoryKib));
         this.implementation = implementation;
-        this.hashing = new Semaphore(cores, true);
+        this.hashing = new Semaphore(slots, true);
         this.current = new Params(memoryKib, iterations, parallelism);
-        this.budget = new Params((int) Math.min(heapKibPerHash, Math.max(memoryKib, MAX_STORED_MEMORY_KIB)),
+        this.budget = new Params((int) Math.min(halfHeapKib / slots, Math.max(memoryKib, MAX_STORED_MEMORY_KIB)),
                 Math.max(iterations, MAX_STORED_ITERATIONS), Math.max(parallelism, MAX_STORED_PARALLELISM));
         this.maxWorkKib = Math.max(current.work(), MAX_STORED_WORK_KIB);
-        this.mostExpensive = new AtomicReference<>(current);
+        this.target = current;
+        this.dummy = dummy(current);
+    }
+
+    /**
+     * Raises what a failed login costs to the most expensive stored parameters in use (read at start
+     * from the database), at most {@link #MAX_TARGET_FACTOR} times the configured work: a stored
+     * hash beyond that, or beyond the budget, is not worth slowing every failed login for.
+     */
+    synchronized void considerInUse(String parameters) {
+        Parsed parsed = Parsed.of("$argon2id$v=19$" + parameters + "$c2FsdHNhbHQ$aGFzaA");
+        if (parsed != null && withinBudget(parsed.params) && parsed.params.work() > target.work()
+                && parsed.params.work() <= MAX_TARGET_FACTOR * current.work()) {
+            target = parsed.params;
+            dummy = dummy(target);
+        }
     }
 
     public String hash(String password) {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        return phc(current, salt, argon2(password, salt, current, HASH_BYTES));
+        byte[] secret = password.getBytes(StandardCharsets.UTF_8);
+        hashing.acquireUninterruptibly();
+        try {
+            return phc(current, salt, argon2(secret, salt, current, HASH_BYTES));
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+            hashing.release();
+        }
     }
 
     private static String phc(Params params, byte[] salt, byte[] hash) {
@@ -125,27 +152,36 @@ public class Passwords {
     /** Constant-time comparison; a hash that does not parse, or asks for more than the budget, never verifies. */
     public boolean verify(String password, String phc) {
         Parsed parsed = Parsed.of(phc);
+        Params target = this.target;
         if (parsed == null || !withinBudget(parsed.params)) {
+            // refused at once would tell this account apart: spend what any failed login costs
+            verifyDummy(password);
             return false;
         }
-        Params most = mostExpensive.accumulateAndGet(parsed.params, (a, b) -> b.work() > a.work() ? b : a);
-        byte[] actual = argon2(password, parsed.salt, parsed.params, parsed.hash.length);
-        boolean verified;
+        byte[] secret = password.getBytes(StandardCharsets.UTF_8);
+        hashing.acquireUninterruptibly();
         try {
-            verified = MessageDigest.isEqual(actual, parsed.hash);
+            byte[] actual = argon2(secret, parsed.salt, parsed.params, parsed.hash.length);
+            boolean verified;
+            try {
+                verified = MessageDigest.isEqual(actual, parsed.hash);
+            } finally {
+                Arrays.fill(actual, (byte) 0);
+            }
+            if (!verified && parsed.params.work() < target.work()) {
+                // in the same slot: queueing for another one would make this failure slower, not equal
+                pad(secret, target.work() - parsed.params.work(), target.memoryKib);
+            }
+            return verified;
         } finally {
-            Arrays.fill(actual, (byte) 0);
+            Arrays.fill(secret, (byte) 0);
+            hashing.release();
         }
-        if (!verified && parsed.params.work() < most.work()) {
-            pad(password, most.work() - parsed.params.work(), most.memoryKib);
-        }
-        return verified;
     }
 
     /** Spends the work of a failed {@link #verify} at the most expensive parameters in use. */
     public void verifyDummy(String password) {
-        Params most = mostExpensive.get();
-        verify(password, dummies.computeIfAbsent(most, this::dummy));
+        verify(password, dummy);
     }
 
     /**
@@ -160,13 +196,13 @@ public class Passwords {
         return phc(params, salt, hash);
     }
 
-    /** Runs Argon2id for about {@code work} KiB of passes (memory times passes), for nothing. */
-    private void pad(String password, long work, int memoryKib) {
+    /** Runs Argon2id for about {@code work} KiB of passes (memory times passes), for nothing; in the caller's slot. */
+    private void pad(byte[] secret, long work, int memoryKib) {
         int passes = (int) Math.max(1, (work + memoryKib - 1) / memoryKib);
         int memory = (int) Math.max(8, work / passes);
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        Arrays.fill(argon2(password, salt, new Params(memory, passes, 1), HASH_BYTES), (byte) 0);
+        Arrays.fill(argon2(secret, salt, new Params(memory, passes, 1), HASH_BYTES), (byte) 0);
     }
 
     /** True when the stored hash was made with other parameters than the configured ones (re-hash on login). */
@@ -176,21 +212,16 @@ public class Passwords {
     }
 
     private boolean withinBudget(Params params) {
+        // (salt and tag lengths are capped by the parser)
         return params.memoryKib <= budget.memoryKib && params.iterations <= budget.iterations
                 && params.parallelism <= budget.parallelism && params.work() <= maxWorkKib;
     }
 
-    private byte[] argon2(String password, byte[] salt, Params params, int length) {
-        byte[] secret = password.getBytes(StandardCharsets.UTF_8);
-        hashing.acquireUninterruptibly();
-        try {
-            workKib.add(params.work());
-            return implementation == Implementation.BOUNCY_CASTLE
-                    ? bouncyCastle(secret, salt, params, length) : gatehouse(secret, salt, params, length);
-        } finally {
-            Arrays.fill(secret, (byte) 0);
-            hashing.release();
-        }
+    /** One Argon2id run; the caller holds a hashing slot. */
+    private byte[] argon2(byte[] secret, byte[] salt, Params params, int length) {
+        workKib.add(params.work());
+        return implementation == Implementation.BOUNCY_CASTLE
+                ? bouncyCastle(secret, salt, params, length) : gatehouse(secret, salt, params, length);
     }
 
     private byte[] gatehouse(byte[] secret, byte[] salt, Params params, int length) {
@@ -267,7 +298,9 @@ public class Passwords {
                 }
                 byte[] salt = canonicalBase64(parts[4]);
                 byte[] hash = canonicalBase64(parts[5]);
+                // and at most 1 KiB each: an oversized one would cost work outside memory x passes
                 return salt == null || hash == null || salt.length < 8 || hash.length < 4
+                        || salt.length > MAX_FIELD_BYTES || hash.length > MAX_FIELD_BYTES
                         ? null : new Parsed(new Params(m, t, p), salt, hash);
             } catch (RuntimeException e) {
                 return null;

@@ -155,21 +155,23 @@ class PasswordsTest {
 
     @Test
     void configuredParametersBeyondTheHeapStopTheStartNamingTheProperty() {
-        // 2 cores x 19 MiB must fit in half the heap: 64 MiB is too little, 96 MiB enough
+        // one 19 MiB hash must fit in half the heap: 32 MiB is too little
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Passwords(19456, 2, 1, OURS, 64 * MIB, 2));
+                () -> new Passwords(19456, 2, 1, OURS, 32 * MIB, 2));
         assertTrue(e.getMessage().contains("gatehouse.password.argon2.memory-kib"), e.getMessage());
-        new Passwords(19456, 2, 1, OURS, 96 * MIB, 2);
+        // 16 cores and a 48 MiB heap: fewer hashes at once instead of a refusal
+        Passwords narrow = new Passwords(19456, 2, 1, OURS, 48 * MIB, 16);
+        assertTrue(narrow.verify("correct horse battery", narrow.hash("correct horse battery")));
     }
 
     @Test
-    void aStoredHashBeyondTheHeapsShareNeverRunsAndNeverVerifies() {
+    void aStoredHashBeyondTheHeapsShareNeverRunsAndCostsWhatAFailedLoginCosts() {
         // the review's hash: 256 MiB in one pass, against the 384 MiB heap of a 512 MB container on 2 cores
         Passwords small = new Passwords(19456, 2, 1, OURS, 384 * MIB, 2);
         String huge = forged(262144, 1, 1);
         long before = small.workKib();
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertFalse(small.verify("anything", huge)));
-        assertEquals(before, small.workKib(), "refused without running");
+        assertEquals(19456L * 2, small.workKib() - before, "refused, and answered after the dummy's work only");
         // within the share (96 MiB each) it runs
         String fits = new Passwords(65536, 1, 1, OURS, 512 * MIB, 2).hash("correct horse battery");
         assertTrue(small.verify("correct horse battery", fits));
@@ -181,7 +183,16 @@ class PasswordsTest {
         long before = roomy.workKib();
         // 128 MiB x 9 passes: each within its own limit, together over 1 GiB of passes
         assertFalse(roomy.verify("anything", forged(131072, 9, 1)));
-        assertEquals(before, roomy.workKib());
+        assertEquals(19456L * 2, roomy.workKib() - before, "not run: only the dummy's work");
+    }
+
+    @Test
+    void oversizedSaltsAndTagsAreRefused() {
+        String base = passwords.hash("correct horse battery");
+        String[] fields = base.split("\\$");
+        String longTag = Base64.getEncoder().withoutPadding().encodeToString(new byte[1025]);
+        assertFalse(passwords.verify("correct horse battery",
+                "$argon2id$v=19$m=19456,t=2,p=1$" + fields[4] + "$" + longTag));
     }
 
     @Test
@@ -212,6 +223,7 @@ class PasswordsTest {
 
     @Test
     void aFailedLoginCostsTheSameWhetherTheEmailIsUnknownOrItsHashIsOlderAndCheaper() {
+        Passwords passwords = new Passwords(19456, 2, 1);
         String old = new Passwords(8192, 1, 1).hash("correct horse battery");
         long start = passwords.workKib();
         passwords.verifyDummy("a wrong password");
@@ -222,11 +234,21 @@ class PasswordsTest {
         assertEquals(19456L * 2, unknown);
         assertEquals(unknown, knownWithOldHash, "padded up to the most expensive parameters in use");
 
-        // a stored hash more expensive than the configured one raises what the dummy costs
+        // a costlier stored hash, or a login with one, does not change what a failed login costs...
         String costlier = new Passwords(32768, 2, 1).hash("correct horse battery");
         assertTrue(passwords.verify("correct horse battery", costlier));
         start = passwords.workKib();
         passwords.verifyDummy("a wrong password");
+        assertEquals(19456L * 2, passwords.workKib() - start);
+        // ...the parameters in use, read at start, do, up to 4 times the configured work
+        passwords.considerInUse("m=32768,t=2,p=1");
+        passwords.considerInUse("m=262144,t=4,p=1");
+        passwords.considerInUse("m=oops");
+        start = passwords.workKib();
+        passwords.verifyDummy("a wrong password");
+        assertEquals(32768L * 2, passwords.workKib() - start);
+        start = passwords.workKib();
+        assertFalse(passwords.verify("a wrong password", old));
         assertEquals(32768L * 2, passwords.workKib() - start);
     }
 
