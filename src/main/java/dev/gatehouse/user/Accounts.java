@@ -29,18 +29,30 @@ public class Accounts {
         this.clock = clock;
     }
 
-    /** Creates an active user; 409 {@code email_taken} when the (normalized) email is in use. */
+    /*
+     * Look-alike emails are one account, but their skeletons cannot be a unique index: rows that
+     * collided before skeletons existed must keep working. So registrations of one skeleton
+     * serialize on a transaction-scoped advisory lock, and the check for a look-alike and the insert
+     * run under it: two look-alike registrations at once cannot both see none.
+     */
+    private static final String LOCK_SKELETON = "select cast(pg_advisory_xact_lock(hashtextextended(:skeleton, 0)) as text)";
+
+    /** Creates an active user; 409 {@code email_taken} when the email or a look-alike of it is in use. */
     public User create(String email, String password, String displayName, List<String> roles) {
         String hash = passwords.hash(password); // ~30 ms of Argon2id: outside the transaction
+        String skeleton = Emails.skeleton(email);
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
-                if (User.findByEmail(email).isPresent()) {
+                User.getEntityManager().createNativeQuery(LOCK_SKELETON).setParameter("skeleton", skeleton)
+                        .getSingleResult();
+                if (User.findByEmail(email).isPresent() || User.count("emailSkeleton", skeleton) > 0) {
                     throw Problems.emailTaken();
                 }
                 Instant now = clock.instant();
                 User user = new User();
                 user.id = UUID.randomUUID();
                 user.email = email;
+                user.emailSkeleton = skeleton;
                 user.displayName = displayName;
                 user.passwordHash = hash;
                 user.roles = List.copyOf(roles);

@@ -29,6 +29,10 @@ public class User extends PanacheEntityBase {
 
     public String email;
 
+    /** {@link Emails#skeleton} of the email: look-alike emails have the same one. */
+    @Column(name = "email_skeleton")
+    public String emailSkeleton;
+
     @Column(name = "display_name")
     public String displayName;
 

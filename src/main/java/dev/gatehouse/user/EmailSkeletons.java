@@ -1,0 +1,52 @@
+package dev.gatehouse.user;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+
+/**
+ * At start, brings accounts from before email skeletons existed up to date: each gets its skeleton,
+ * and its email its NFKC form where no other account has it. Accounts whose emails turn out to be
+ * look-alikes keep working, none is merged, and a warning names them by id
+ * (docs/decisions.md "Look-alike emails"). Idempotent, so instances starting together do no harm.
+ */
+@Singleton
+public class EmailSkeletons {
+
+    private static final Logger LOG = Logger.getLogger(EmailSkeletons.class);
+    private static final int BATCH = 500;
+    private static final String COLLISIONS = """
+            select cast(string_agg(cast(id as text), ', ' order by created_at) as text) from users
+             where email_skeleton is not null group by email_skeleton having count(*) > 1""";
+
+    void onStart(@Observes StartupEvent event) {
+        int filled;
+        do {
+            filled = QuarkusTransaction.requiringNew().call(EmailSkeletons::fillBatch);
+        } while (filled == BATCH);
+        @SuppressWarnings("unchecked")
+        List<String> groups = QuarkusTransaction.requiringNew()
+                .call(() -> User.getEntityManager().createNativeQuery(COLLISIONS).getResultList());
+        if (!groups.isEmpty()) {
+            LOG.warnf("%d group(s) of accounts have look-alike emails (Unicode TR 39) from before look-alikes were"
+                    + " refused; they keep working and are not merged. Account ids, oldest first: %s", groups.size(),
+                    String.join("; ", groups));
+        }
+    }
+
+    private static int fillBatch() {
+        List<User> users = User.<User>find("emailSkeleton is null").page(0, BATCH).list();
+        for (User user : users) {
+            String normalized = Emails.normalize(user.email);
+            if (!normalized.equals(user.email) && User.findByEmail(normalized).isEmpty()) {
+                user.email = normalized;
+            }
+            user.emailSkeleton = Emails.skeleton(user.email);
+        }
+        return users.size();
+    }
+}
