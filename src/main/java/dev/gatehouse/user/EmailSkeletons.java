@@ -19,30 +19,48 @@ public class EmailSkeletons {
 
     private static final Logger LOG = Logger.getLogger(EmailSkeletons.class);
     private static final int BATCH = 500;
+    private static final int MAX_REPORTED = 20;
     private static final String COLLISIONS = """
             select cast(string_agg(cast(id as text), ', ' order by created_at) as text) from users
              where email_skeleton is not null group by email_skeleton having count(*) > 1""";
 
     void onStart(@Observes StartupEvent event) {
-        int filled;
-        do {
-            filled = QuarkusTransaction.requiringNew().call(EmailSkeletons::fillBatch);
-        } while (filled == BATCH);
+        try {
+            int filled = 0;
+            int batch;
+            do {
+                batch = QuarkusTransaction.requiringNew().call(EmailSkeletons::fillBatch);
+                filled += batch;
+            } while (batch == BATCH);
+            if (filled > 0) {
+                reportCollisions(filled);
+            }
+        } catch (RuntimeException e) {
+            // never a reason not to start: the next start tries again, registrations check what is there
+            LOG.warnf("Filling in email skeletons of older accounts failed (%s); it is retried at the next start",
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    private static void reportCollisions(int filled) {
         @SuppressWarnings("unchecked")
         List<String> groups = QuarkusTransaction.requiringNew()
                 .call(() -> User.getEntityManager().createNativeQuery(COLLISIONS).getResultList());
         if (!groups.isEmpty()) {
-            LOG.warnf("%d group(s) of accounts have look-alike emails (Unicode TR 39) from before look-alikes were"
-                    + " refused; they keep working and are not merged. Account ids, oldest first: %s", groups.size(),
-                    String.join("; ", groups));
+            LOG.warnf("Filled in the email skeletons of %d older account(s); %d group(s) of accounts have look-alike"
+                    + " emails (Unicode TR 39) from before look-alikes were refused. They keep working and are not"
+                    + " merged. Account ids, oldest first: %s", filled, groups.size(),
+                    String.join("; ", groups.subList(0, Math.min(groups.size(), MAX_REPORTED))));
         }
     }
 
     private static int fillBatch() {
-        List<User> users = User.<User>find("emailSkeleton is null").page(0, BATCH).list();
+        // skip rows another starting instance is filling in: they are done when it commits
+        List<User> users = User.<User>find("emailSkeleton is null").withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .withHint("jakarta.persistence.lock.timeout", -2).page(0, BATCH).list();
         for (User user : users) {
             String normalized = Emails.normalize(user.email);
-            if (!normalized.equals(user.email) && User.findByEmail(normalized).isEmpty()) {
+            if (!normalized.equals(user.email) && User.count("lower(email) = ?1", normalized) == 0) {
                 user.email = normalized;
             }
             user.emailSkeleton = Emails.skeleton(user.email);

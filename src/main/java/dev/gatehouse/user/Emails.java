@@ -15,33 +15,54 @@ public final class Emails {
     }
 
     /**
+     * Longer input is left as it is (and fails the length rule): NFKC of a long run of combining
+     * marks costs time that grows faster than its length, and it runs before any limit.
+     */
+    private static final int MAX_NORMALIZED_INPUT = 1024;
+
+    /**
      * The stored form, RFC 8265 style: NFKC (fullwidth letters and ligatures become plain ones),
      * then trimmed, then lower-cased in the root locale (so "ß" stays "ß").
      */
     public static String normalize(String email) {
-        return email == null ? null
-                : Normalizer.normalize(email, Normalizer.Form.NFKC).strip().toLowerCase(Locale.ROOT);
+        if (email == null || email.length() > MAX_NORMALIZED_INPUT) {
+            return email;
+        }
+        return Normalizer.normalize(email, Normalizer.Form.NFKC).strip().toLowerCase(Locale.ROOT);
     }
 
     /**
-     * What makes two normalized emails the same account: the Unicode TR 39 skeleton of the local
-     * part, and the domain as it is. The skeleton is taken of the upper-case form first and of the
-     * lower-case result again: TR 39 maps Cyrillic "К" to Latin "K" but lower-case "к" to "ĸ", and
-     * lower-case look-alikes such as "rn" for "m" appear only in the second pass. Case is mapped
-     * code point by code point, so that "ß" does not become "SS".
+     * What makes two normalized emails the same account: their Unicode TR 39 skeletons, local part
+     * and domain alike, lower-cased. Code point by code point (TR 39 maps single code points): the
+     * skeleton of the lower-case form, unless that is not plain ASCII while the skeleton of the
+     * upper-case form is (TR 39 maps Cyrillic "К" to "K" but "к" only to "ĸ"). Case is mapped code
+     * point by code point, so "ß" does not become "SS"; a dot above after "i" or "j" is dropped, as
+     * those letters show their own.
      */
     public static String skeleton(String normalizedEmail) {
-        int at = normalizedEmail.lastIndexOf('@');
-        String local = at < 0 ? normalizedEmail : normalizedEmail.substring(0, at);
-        String domain = at < 0 ? "" : normalizedEmail.substring(at);
-        String upper = CONFUSABLES.getSkeleton(mapCodePoints(local, true));
-        return CONFUSABLES.getSkeleton(mapCodePoints(upper, false)) + domain;
+        StringBuilder skeleton = new StringBuilder(normalizedEmail.length());
+        normalizedEmail.codePoints().forEach(c -> {
+            String mapped = CONFUSABLES.getSkeleton(Character.toString(Character.toLowerCase(c)));
+            if (!ascii(mapped)) {
+                String upper = lower(CONFUSABLES.getSkeleton(Character.toString(Character.toUpperCase(c))));
+                if (ascii(upper)) {
+                    mapped = upper;
+                }
+            }
+            skeleton.append(mapped);
+        });
+        return SOFT_DOTTED_DOT.matcher(lower(skeleton.toString())).replaceAll("");
     }
 
-    private static String mapCodePoints(String text, boolean upper) {
-        StringBuilder mapped = new StringBuilder(text.length());
-        text.codePoints().map(c -> upper ? Character.toUpperCase(c) : Character.toLowerCase(c))
-                .forEach(mapped::appendCodePoint);
-        return mapped.toString();
+    private static final java.util.regex.Pattern SOFT_DOTTED_DOT = java.util.regex.Pattern.compile("(?<=[ij])\u0307");
+
+    private static boolean ascii(String text) {
+        return text.chars().allMatch(c -> c < 0x80);
+    }
+
+    private static String lower(String text) {
+        StringBuilder lower = new StringBuilder(text.length());
+        text.codePoints().map(Character::toLowerCase).forEach(lower::appendCodePoint);
+        return lower.toString();
     }
 }
