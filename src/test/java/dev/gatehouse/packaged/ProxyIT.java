@@ -7,6 +7,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -37,17 +38,28 @@ class ProxyIT {
 
     private static final String PASSWORD = "correct horse battery";
 
+    private static final String NO_NGINX = "nginx is not installed (apt-get install nginx): ProxyIT, which runs the"
+            + " shipped docker/nginx.conf in front of the packaged jar, is skipped";
+
+    private static final Optional<Path> BINARY = Nginx.find();
     private static Cluster cluster;
     private static Nginx nginx;
 
     @BeforeAll
     static void start() throws Exception {
-        Optional<Path> binary = Nginx.find();
-        assumeTrue(binary.isPresent(), "nginx is not installed (apt-get install nginx): ProxyIT, which runs the shipped"
-                + " docker/nginx.conf in front of the packaged jar, is skipped");
+        if (BINARY.isEmpty()) {
+            System.out.println(NO_NGINX); // in the build's output too, not only in the report
+            return;
+        }
         cluster = Cluster.start(1, Map.of("GATEHOUSE_HTTP_TRUSTED_PROXIES", "127.0.0.1/32",
                 "GATEHOUSE_RATE_LIMIT_ENABLED", "true"));
-        nginx = Nginx.start(binary.get(), Path.of("docker", "nginx.conf"), cluster.instance(0).port());
+        nginx = Nginx.start(BINARY.get(), Path.of("docker", "nginx.conf"), cluster.instance(0).port());
+    }
+
+    /** Per test rather than in start(), so that each test is reported as skipped, with the reason. */
+    @BeforeEach
+    void requireNginx() {
+        assumeTrue(BINARY.isPresent(), NO_NGINX);
     }
 
     @AfterAll
