@@ -41,12 +41,13 @@ public class RateLimits {
         }
     }
 
-    /** Takes one token for the client, or answers 429 with the seconds until the next one. */
+    /** Takes one token for the client (an IPv6 client's whole /64), or answers 429 with the seconds until the next one. */
     public void check(Endpoint endpoint, String clientIp) {
         if (!enabled || clientIp == null) {
             return;
         }
-        Bucket bucket = buckets.get(endpoint).get(clientIp, ip -> Bucket.builder().addLimit(limits.get(endpoint)).build());
+        Bucket bucket = buckets.get(endpoint).get(ClientAddress.bucketKey(clientIp),
+                key -> Bucket.builder().addLimit(limits.get(endpoint)).build());
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);

@@ -196,10 +196,30 @@ public interface GatehouseConfig {
         MemorySize maxBodySize();
 
         /**
-         * CIDR ranges of reverse proxies whose X-Forwarded-For / Forwarded headers are believed
+         * CIDR ranges of reverse proxies whose forwarding header is believed
          * (docs/api.md "Client address"). Empty: the TCP peer is the client.
          */
         Optional<List<String>> trustedProxies();
+
+        /** The one forwarding header read from a trusted proxy; the other one is ignored. */
+        @WithDefault("x-forwarded-for")
+        ForwardedHeader forwardedHeader();
+
+        /** Written {@code x-forwarded-for} or {@code forwarded} (RFC 7239) in the configuration. */
+        enum ForwardedHeader {
+            X_FORWARDED_FOR("X-Forwarded-For"),
+            FORWARDED("Forwarded");
+
+            private final String headerName;
+
+            ForwardedHeader(String headerName) {
+                this.headerName = headerName;
+            }
+
+            public String headerName() {
+                return headerName;
+            }
+        }
     }
 
     /**

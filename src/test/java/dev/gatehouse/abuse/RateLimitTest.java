@@ -50,6 +50,16 @@ class RateLimitTest {
     }
 
     @Test
+    void anIpv6ClientHasOneLoginBucketForItsWholeSlash64() {
+        for (int i = 1; i <= 3; i++) {
+            assertEquals(401, login("2001:db8:5:6::" + i).statusCode());
+        }
+        assertEquals(429, login("2001:db8:5:6:ffff:ffff:ffff:ffff").statusCode());
+        assertEquals(429, login("2001:0DB8:5:6:0:0:0:9").statusCode());
+        assertEquals(401, login("2001:db8:5:7::1").statusCode(), "the next /64 is another client");
+    }
+
+    @Test
     void registerIsLimitedPerClientAddress() {
         for (int i = 0; i < 2; i++) {
             given().header("X-Forwarded-For", "198.51.100.20").contentType("application/json")

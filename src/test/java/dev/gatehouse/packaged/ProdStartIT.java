@@ -104,6 +104,20 @@ class ProdStartIT {
     }
 
     @Test
+    void aForwardingSettingThatIsNotUnderstoodStopsTheStartNamingTheProperty() throws Exception {
+        for (String[] wrong : new String[][] {{"GATEHOUSE_HTTP_TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal", "gatehouse.http.trusted-proxies"},
+                {"GATEHOUSE_HTTP_FORWARDED_HEADER", "x-real-ip", "gatehouse.http.forwarded-header"}}) {
+            Map<String, String> env = prodEnvironment();
+            env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(TestKeys.rsa()).toString());
+            env.put(wrong[0], wrong[1]);
+            try (PackagedApp app = PackagedApp.start(env)) {
+                assertNotEquals(0, app.awaitExit(START), wrong[0] + "=" + wrong[1] + " stops the start, not a request");
+                assertTrue(app.output().contains(wrong[2]), app.output());
+            }
+        }
+    }
+
+    @Test
     void anEcKeySignsEs256AndTheConfiguredSecretDerivesSuccessors() throws Exception {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
