@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 public class RefreshLoad {
 
-    private static final Pattern REFRESH = Pattern.compile("\"refreshToken\":\"(ghr_[A-Za-z0-9_-]{43})\"");
+    private static final Pattern REFRESH = Pattern.compile("\"refreshToken\":\"(gatehouse_rt_[A-Za-z0-9_-]{43})\"");
 
     public static void main(String[] args) throws Exception {
         String base = args.length > 0 ? args[0] : "http://127.0.0.1:8080";

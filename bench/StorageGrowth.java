@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 public class StorageGrowth {
 
-    private static final Pattern REFRESH = Pattern.compile("\"refreshToken\":\"(ghr_[A-Za-z0-9_-]{43})\"");
+    private static final Pattern REFRESH = Pattern.compile("\"refreshToken\":\"(gatehouse_rt_[A-Za-z0-9_-]{43})\"");
 
     public static void main(String[] args) throws Exception {
         String base = args[0];

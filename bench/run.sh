@@ -151,6 +151,7 @@ log "building the packaged service"
 cp -r target/quarkus-app "$work/app"
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/rsa.pem" 2>/dev/null
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/ec.pem" 2>/dev/null
+server_secret=$(openssl rand -base64 32)   # gatehouse.secret, required in prod
 bcprov=$(ls "$work"/app/lib/main/org.bouncycastle.bcprov-*.jar)
 gatehouse_jar=$(ls "$work"/app/app/gatehouse-*.jar)
 
@@ -176,7 +177,7 @@ start_server() { # <java> <key> [VAR=value...]
   (cd "$app_dir" && exec env QUARKUS_HTTP_PORT=$port QUARKUS_DATASOURCE_JDBC_URL="$jdbc" \
     QUARKUS_DATASOURCE_USERNAME="$db_user" QUARKUS_DATASOURCE_PASSWORD="$db_password" \
     GATEHOUSE_JWT_SIGNING_KEY_FILES="$key" GATEHOUSE_JWT_ISSUER=https://bench.gatehouse \
-    GATEHOUSE_JWT_AUDIENCE=bench GATEHOUSE_RATE_LIMIT_ENABLED=false "$@" \
+    GATEHOUSE_JWT_AUDIENCE=bench GATEHOUSE_SECRET="$server_secret" GATEHOUSE_RATE_LIMIT_ENABLED=false "$@" \
     "$java" $java_opts -jar quarkus-run.jar) >> "$server_log" 2>&1 &
   app_pid=$! server_pid=$! target=gatehouse
   wait_ready "http://127.0.0.1:$port/q/health/ready" "$app_pid" "$server_log"

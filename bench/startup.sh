@@ -19,7 +19,7 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem
 export QUARKUS_HTTP_PORT=$port QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE" \
   QUARKUS_DATASOURCE_USERNAME="$PGUSER" QUARKUS_DATASOURCE_PASSWORD="${PGPASSWORD:-}" \
   GATEHOUSE_JWT_SIGNING_KEY_FILES="$work/key.pem" GATEHOUSE_JWT_ISSUER=https://bench GATEHOUSE_JWT_AUDIENCE=bench \
-  GATEHOUSE_RATE_LIMIT_ENABLED=false
+  GATEHOUSE_SECRET="$(openssl rand -base64 32)" GATEHOUSE_RATE_LIMIT_ENABLED=false
 
 echo "building the aot-jar layout (JDK 25) and the default fast-jar (JDK 17)" >&2
 JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$JAVA25")")") ./mvnw -B -q package -DskipTests \

@@ -22,6 +22,7 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem
 rm -f "$app/app.aot"
 (cd "$app" && QUARKUS_HTTP_PORT=$port GATEHOUSE_JWT_SIGNING_KEY_FILES="$work/key.pem" \
   GATEHOUSE_JWT_ISSUER=https://aot-training GATEHOUSE_JWT_AUDIENCE=aot-training \
+  GATEHOUSE_SECRET="$(openssl rand -base64 32)" \
   GATEHOUSE_RATE_LIMIT_ENABLED=false \
   exec java -XX:AOTCacheOutput=app.aot "$@" -jar quarkus-run.jar) > "$work/app.log" 2>&1 &
 pid=$!

@@ -65,7 +65,7 @@ function response(status, headers, body)
   if mode == "refresh" then
     local token
     if oidc then token = body:match('"refresh_token":"([^"]+)"')
-    else token = body:match('"refreshToken":"(ghr_[%w_%-]+)"') end
+    else token = body:match('"refreshToken":"(gatehouse_rt_[%w_%-]+)"') end
     if token then lines[#lines + 1] = token end
   end
 end

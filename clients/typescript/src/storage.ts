@@ -2,7 +2,7 @@
 export interface Tokens {
   /** The short-lived JWT sent as `Authorization: Bearer`. */
   accessToken: string;
-  /** The opaque `ghr_…` token; it rotates on every refresh, so always save the newest one. */
+  /** The opaque `gatehouse_rt_…` token; it rotates on every refresh, so always save the newest one. */
   refreshToken: string;
   /** The session (`sid`) these tokens belong to. */
   sessionId: string;

@@ -83,29 +83,29 @@ test('a 503 on refresh is retried with the same refresh token', async () => {
   const { fetch, calls } = fakeFetch((call) => {
     if (call.path === '/api/auth/refresh') {
       refreshes += 1;
-      return refreshes === 1 ? json(503, { code: 'service_unavailable' }) : tokenResponse('access-2', 'ghr_second');
+      return refreshes === 1 ? json(503, { code: 'service_unavailable' }) : tokenResponse('access-2', 'gatehouse_rt_second');
     }
     return call.headers.get('Authorization') === 'Bearer access-2' ? json(200, {}) : json(401, { code: 'invalid_token' });
   });
   const storage = new MemoryTokenStorage();
-  await storage.save({ accessToken: 'access-1', refreshToken: 'ghr_first', sessionId: 'sid-1' });
+  await storage.save({ accessToken: 'access-1', refreshToken: 'gatehouse_rt_first', sessionId: 'sid-1' });
   const client = new GatehouseClient({ baseUrl: BASE, fetch, storage });
 
   assert.equal((await client.fetch('/api/users/me')).status, 200);
   const sent = calls.filter((call) => call.path === '/api/auth/refresh').map((call) => JSON.parse(call.body).refreshToken);
-  assert.deepEqual(sent, ['ghr_first', 'ghr_first']);
-  assert.equal((await storage.load()).refreshToken, 'ghr_second');
+  assert.deepEqual(sent, ['gatehouse_rt_first', 'gatehouse_rt_first']);
+  assert.equal((await storage.load()).refreshToken, 'gatehouse_rt_second');
 });
 
 test('the retry after a refresh sends the body again; a stream body is refused before sending', async () => {
   const { fetch, calls } = fakeFetch((call) => {
     if (call.path === '/api/auth/refresh') {
-      return tokenResponse('access-2', 'ghr_second');
+      return tokenResponse('access-2', 'gatehouse_rt_second');
     }
     return call.headers.get('Authorization') === 'Bearer access-2' ? json(200, {}) : json(401, { code: 'invalid_token' });
   });
   const storage = new MemoryTokenStorage();
-  await storage.save({ accessToken: 'access-1', refreshToken: 'ghr_first', sessionId: 'sid-1' });
+  await storage.save({ accessToken: 'access-1', refreshToken: 'gatehouse_rt_first', sessionId: 'sid-1' });
   const client = new GatehouseClient({ baseUrl: BASE, fetch, storage });
 
   const request = new Request(`${BASE}/api/orders`, { method: 'POST', body: '{"item":1}', headers: { 'Content-Type': 'application/json' } });

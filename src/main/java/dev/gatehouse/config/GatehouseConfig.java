@@ -15,6 +15,17 @@ import java.util.Optional;
 @ConfigMapping(prefix = "gatehouse")
 public interface GatehouseConfig {
 
+    /**
+     * The server secret (docs/operations.md "The server secret"): base64, at least 32 bytes, checked
+     * at start by keys.ServerSecret. Required in prod; dev mode keeps a generated one beside its
+     * database and tests generate one (devdb.DevSecretConfigSourceFactory). Never signs a token, never
+     * derived from a signing key, and not used by refresh tokens.
+     */
+    String secret();
+
+    /** Earlier values of {@link #secret()}, still accepted for reading stored data after a rotation. */
+    Optional<List<String>> previousSecrets();
+
     Jwt jwt();
 
     AccessToken accessToken();
@@ -73,9 +84,6 @@ public interface GatehouseConfig {
         @WithDefault("32")
         @Min(2) // a retry inside the grace window needs the rotated token's hash to still be there
         int history();
-
-        /** Base64, at least 32 bytes; derived from the first signing key when absent (docs/operations.md "The refresh-token secret"). */
-        Optional<String> secret();
     }
 
     interface Session {

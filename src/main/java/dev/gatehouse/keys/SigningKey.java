@@ -6,6 +6,5 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 
 /** One key pair with its JWS algorithm (follows the key type, docs/tokens.md "Signing algorithm and kid") and RFC 7638 thumbprint kid. */
-public record SigningKey(String kid, SignatureAlgorithm algorithm, PrivateKey privateKey, PublicKey publicKey,
-                         byte[] pkcs8) {
+public record SigningKey(String kid, SignatureAlgorithm algorithm, PrivateKey privateKey, PublicKey publicKey) {
 }

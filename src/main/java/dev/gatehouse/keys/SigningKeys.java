@@ -5,7 +5,6 @@ import io.quarkus.runtime.configuration.ConfigUtils;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
-import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ECParameters;
@@ -111,18 +110,14 @@ public class SigningKeys {
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException(PROPERTY + ": cannot read key file " + file, e);
         }
-        Pkcs8 key = privateKey(pem, file);
+        PrivateKeyInfo key = privateKey(pem, file);
         try {
-            return fromPrivateKeyInfo(key.info(), key.der());
+            return fromPrivateKeyInfo(key);
         } catch (GeneralSecurityException | RuntimeException e) {
             // The exception text never contains key material; only the file name is named.
             throw new IllegalStateException(PROPERTY + ": " + file
                     + " is not an RSA (2048 bits or more) or EC P-256 private key", e);
         }
-    }
-
-    /** A private key as PKCS#8: BC's structure, and the DER that {@link SigningKey#pkcs8()} keeps. */
-    private record Pkcs8(PrivateKeyInfo info, byte[] der) {
     }
 
     /**
@@ -131,7 +126,7 @@ public class SigningKeys {
      * Other PEM objects beside it (a certificate, {@code EC PARAMETERS}) are skipped; an encrypted
      * key, a file without a private key or with two stops the start.
      */
-    private static Pkcs8 privateKey(String pem, Path file) {
+    private static PrivateKeyInfo privateKey(String pem, Path file) {
         List<PemEntry> entries;
         try (KeyFileParser parser = new KeyFileParser(pem)) {
             entries = parser.readAll();
@@ -139,7 +134,7 @@ public class SigningKeys {
             // PEMException (ASN.1 inside), DecoderException (base64), IllegalArgumentException (ASN.1)
             throw new IllegalStateException(PROPERTY + ": " + file + " is not a readable PEM file", e);
         }
-        List<Pkcs8> keys = new ArrayList<>();
+        List<PrivateKeyInfo> keys = new ArrayList<>();
         List<String> others = new ArrayList<>();
         for (PemEntry entry : entries) {
             Object parsed = entry.parsed();
@@ -147,10 +142,9 @@ public class SigningKeys {
                 throw new IllegalStateException(PROPERTY + ": " + file + " holds an encrypted private key ("
                         + entry.pem().getType() + "); Gatehouse reads unencrypted keys: decrypt it, e.g. with 'openssl pkey'");
             } else if (parsed instanceof PrivateKeyInfo info) {
-                // The file's own DER, not BC's re-encoding: the successor secret derives from these bytes.
-                keys.add(new Pkcs8(info, entry.pem().getContent()));
+                keys.add(info);
             } else if (parsed instanceof PEMKeyPair pair) {
-                keys.add(new Pkcs8(pair.getPrivateKeyInfo(), der(pair.getPrivateKeyInfo(), file)));
+                keys.add(pair.getPrivateKeyInfo());
             } else {
                 others.add(entry.pem().getType());
             }
@@ -167,21 +161,13 @@ public class SigningKeys {
         return keys.get(0);
     }
 
-    private static byte[] der(PrivateKeyInfo info, Path file) {
-        try {
-            return info.getEncoded(ASN1Encoding.DER);
-        } catch (IOException e) {
-            throw new IllegalStateException(PROPERTY + ": " + file + " is not a readable PEM file", e);
-        }
-    }
-
     private record PemEntry(PemObject pem, Object parsed) {
     }
 
     /**
-     * Bouncy Castle's PEMParser, keeping each object's decoded DER beside what the parser makes of
-     * it: a {@link PrivateKeyInfo} re-encodes the key, and {@link SigningKey#pkcs8()} must stay the
-     * file's bytes. {@code parsed} is null for a type the parser does not know.
+     * Bouncy Castle's PEMParser, keeping each PEM object (for its type, named in messages) beside what
+     * the parser makes of it; {@code parsed} is null for a type the parser does not know, where
+     * {@code readObject} would throw: such objects are skipped.
      */
     private static final class KeyFileParser extends PEMParser {
 
@@ -207,10 +193,10 @@ public class SigningKeys {
         } catch (RuntimeException e) {
             throw new InvalidKeySpecException("not a PKCS#8 PrivateKeyInfo", e);
         }
-        return fromPrivateKeyInfo(info, der);
+        return fromPrivateKeyInfo(info);
     }
 
-    private static SigningKey fromPrivateKeyInfo(PrivateKeyInfo info, byte[] pkcs8) throws GeneralSecurityException {
+    private static SigningKey fromPrivateKeyInfo(PrivateKeyInfo info) throws GeneralSecurityException {
         PrivateKey privateKey;
         try {
             // No provider set: the JDK's KeyFactory, no Bouncy Castle provider to register (native image).
@@ -225,7 +211,7 @@ public class SigningKeys {
             }
             PublicKey publicKey = KeyFactory.getInstance("RSA")
                     .generatePublic(new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
-            return withThumbprint(SignatureAlgorithm.RS256, privateKey, publicKey, pkcs8);
+            return withThumbprint(SignatureAlgorithm.RS256, privateKey, publicKey);
         }
         if ("EC".equals(privateKey.getAlgorithm()) && privateKey instanceof ECPrivateKey ec) {
             if (!isP256(ec.getParams())) {
@@ -237,7 +223,7 @@ public class SigningKeys {
             java.security.spec.ECPoint w = new java.security.spec.ECPoint(
                     q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
             PublicKey publicKey = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, ec.getParams()));
-            return withThumbprint(SignatureAlgorithm.ES256, privateKey, publicKey, pkcs8);
+            return withThumbprint(SignatureAlgorithm.ES256, privateKey, publicKey);
         }
         throw new GeneralSecurityException("only RSA and EC P-256 keys are supported, not " + privateKey.getAlgorithm());
     }
@@ -256,19 +242,18 @@ public class SigningKeys {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             KeyPair pair = generator.generateKeyPair();
-            return withThumbprint(SignatureAlgorithm.RS256, pair.getPrivate(), pair.getPublic(),
-                    pair.getPrivate().getEncoded());
+            return withThumbprint(SignatureAlgorithm.RS256, pair.getPrivate(), pair.getPublic());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot generate an ephemeral RSA key", e);
         }
     }
 
-    private static SigningKey withThumbprint(SignatureAlgorithm algorithm, PrivateKey privateKey, PublicKey publicKey,
-                                             byte[] pkcs8) throws GeneralSecurityException {
+    private static SigningKey withThumbprint(SignatureAlgorithm algorithm, PrivateKey privateKey, PublicKey publicKey)
+            throws GeneralSecurityException {
         try {
             // kid = RFC 7638 JWK thumbprint, SHA-256, unpadded base64url (docs/tokens.md "Signing algorithm and kid").
             String kid = PublicJsonWebKey.Factory.newPublicJwk(publicKey).calculateBase64urlEncodedThumbprint("SHA-256");
-            return new SigningKey(kid, algorithm, privateKey, publicKey, pkcs8);
+            return new SigningKey(kid, algorithm, privateKey, publicKey);
         } catch (JoseException e) {
             throw new GeneralSecurityException("cannot compute the key thumbprint", e);
         }

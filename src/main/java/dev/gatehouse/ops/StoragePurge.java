@@ -14,7 +14,8 @@ import java.time.Instant;
 /**
  * Keeps storage bounded (docs/operations.md "Storage purge"): deletes sessions that have been dead
  * (revoked, ended or expired) for longer than the retention, with their token hashes (cascade), old
- * security events, and stale lockout rows. Small batches, each its own short transaction, and
+ * security events, and stale lockout rows; and erases the sealed successors whose reuse window is
+ * over (docs/tokens.md "Sealed successor"). Small batches, each its own short transaction, and
  * {@code skip locked}: the purge never makes a login or a refresh wait, and several instances can run
  * it at once.
  */
@@ -22,14 +23,14 @@ import java.time.Instant;
 public class StoragePurge {
 
     /** What one run deleted. */
-    public record Report(long sessions, long events, long loginAttempts) {
+    public record Report(long sessions, long events, long loginAttempts, long sealedSuccessors) {
     }
 
     private static final Logger LOG = Logger.getLogger(StoragePurge.class);
     private static final int MAX_BATCHES_PER_TABLE = 200;
 
     /*
-     * The three batch deletes are native statements for "skip locked": a row that a login, a refresh
+     * The batch statements are native statements for "skip locked": a row that a login, a refresh
      * or another instance's purge holds is left for the next run instead of waited for. A session is
      * dead since it was revoked, or since the earlier of its absolute end and its refresh expiry
      * (the expression the index sessions_dead_since is built on).
@@ -47,12 +48,24 @@ public class StoragePurge {
                 select email_hash from login_attempts
                  where last_failure_at < :cutoff and (locked_until is null or locked_until < :now)
                  limit :batch for update skip locked)""";
+    /*
+     * A sealed successor is needed only inside the reuse window; after it, it is erased (the rotation
+     * of the successor erases it sooner). The cutoff is now minus the window; the partial index
+     * refresh_tokens_sealed holds only rows with a sealed value.
+     */
+    private static final String EXPIRED_SEALS = """
+            update refresh_tokens set successor_sealed = null where id in (
+                select id from refresh_tokens
+                 where rotated_at < :cutoff and successor_sealed is not null
+                 limit :batch for update skip locked)""";
 
     private final GatehouseConfig.Purge config;
+    private final Duration reuseGrace;
     private final Clock clock;
 
     StoragePurge(GatehouseConfig config, Clock clock) {
         this.config = config.purge();
+        this.reuseGrace = config.refreshToken().reuseGrace();
         this.clock = clock;
     }
 
@@ -64,9 +77,9 @@ public class StoragePurge {
         }
         try {
             Report report = purge();
-            if (report.sessions() + report.events() + report.loginAttempts() > 0) {
-                LOG.infof("Purged %d dead sessions, %d security events, %d lockout rows", report.sessions(),
-                        report.events(), report.loginAttempts());
+            if (report.sessions() + report.events() + report.loginAttempts() + report.sealedSuccessors() > 0) {
+                LOG.infof("Purged %d dead sessions, %d security events, %d lockout rows, %d sealed successors",
+                        report.sessions(), report.events(), report.loginAttempts(), report.sealedSuccessors());
             }
         } catch (RuntimeException e) {
             // the next run tries again; a database outage must not flood the log with stack traces
@@ -82,19 +95,21 @@ public class StoragePurge {
         long sessions = inBatches(DEAD_SESSIONS, sessionCutoff, null);
         long events = inBatches(OLD_EVENTS, eventCutoff, null);
         long attempts = inBatches(STALE_ATTEMPTS, attemptCutoff, now);
-        return new Report(sessions, events, attempts);
+        // docs/tokens.md "Sealed successor": erased once the reuse window is over
+        long seals = inBatches(EXPIRED_SEALS, now.minus(reuseGrace.isNegative() ? Duration.ZERO : reuseGrace), null);
+        return new Report(sessions, events, attempts, seals);
     }
 
     private long inBatches(String sql, Instant cutoff, Instant lockedBefore) {
         long total = 0;
         for (int batch = 0; batch < MAX_BATCHES_PER_TABLE; batch++) {
             int deleted = QuarkusTransaction.requiringNew().call(() -> {
-                var delete = Panache.getEntityManager().createNativeQuery(sql)
+                var statement = Panache.getEntityManager().createNativeQuery(sql)
                         .setParameter("cutoff", cutoff).setParameter("batch", config.batchSize());
                 if (lockedBefore != null) {
-                    delete.setParameter("now", lockedBefore);
+                    statement.setParameter("now", lockedBefore);
                 }
-                return delete.executeUpdate();
+                return statement.executeUpdate();
             });
             total += deleted;
             if (deleted < config.batchSize()) {

@@ -41,6 +41,18 @@ public class RefreshToken extends PanacheEntityBase {
     @Column(name = "rotated_at")
     public Instant rotatedAt;
 
+    /** The hash of the token this one was exchanged for; null while unused (and on rows from before V3). */
+    @Column(name = "successor_hash")
+    public byte[] successorHash;
+
+    /**
+     * That successor, sealed under a key derived from this token (docs/tokens.md "Sealed successor"):
+     * only a caller presenting this token can open it. Erased when the successor rotates, or by the
+     * purge once the reuse window is over.
+     */
+    @Column(name = "successor_sealed")
+    public byte[] successorSealed;
+
     static Optional<RefreshToken> findByHash(byte[] hash) {
         return find("tokenHash", hash).firstResultOptional();
     }

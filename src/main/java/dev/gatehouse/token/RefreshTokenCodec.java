@@ -1,67 +1,67 @@
 package dev.gatehouse.token;
 
-import dev.gatehouse.config.GatehouseConfig;
-import dev.gatehouse.keys.SigningKeys;
-import io.quarkus.runtime.Startup;
 import jakarta.inject.Singleton;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
-import org.jboss.logging.Logger;
 
-import javax.crypto.Mac;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * The refresh token format (docs/tokens.md "Refresh token format") and the successor derivation
- * (docs/tokens.md "Successor derivation"): {@code ghr_} and 32 bytes in unpadded base64url. Only SHA-256 hashes are stored; a successor is
- * HMAC-SHA256(secret, token) so that any instance can hand the same successor to a retry.
+ * The refresh token format (docs/tokens.md "Refresh token format"): {@code gatehouse_rt_} and 32
+ * random bytes in unpadded base64url; only SHA-256 hashes are stored. And the sealed successor
+ * (docs/tokens.md "Sealed successor"): a rotated token's successor, encrypted under a key that
+ * only the rotated token itself yields, so that a retry inside the reuse window gets the same
+ * successor on any instance while the database and the server's secrets yield nothing.
  */
-@Startup // a missing or broken key must stop the start, not the first login
 @Singleton
 public class RefreshTokenCodec {
 
-    static final String PREFIX = "ghr_";
-    static final String HKDF_INFO = "gatehouse refresh-token successor v1";
-    private static final Pattern FORMAT = Pattern.compile("ghr_[A-Za-z0-9_-]{43}");
+    /** Not GitHub's {@code ghr_}: secret scanners must tell Gatehouse's tokens apart (docs/threat-model.md "Secret scanning"). */
+    static final String PREFIX = "gatehouse_rt_";
+    static final int TOKEN_BYTES = 32;
+    private static final int TOKEN_LENGTH = PREFIX.length() + 43;
+    private static final Pattern FORMAT = Pattern.compile("gatehouse_rt_[A-Za-z0-9_-]{43}");
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
-    private static final Logger LOG = Logger.getLogger(RefreshTokenCodec.class);
+
+    /*
+     * Seal format, version 2: version byte, 96-bit random nonce, AES-256-GCM ciphertext of the
+     * successor's 32 random bytes with its 128-bit tag. Key: HKDF-SHA256 (RFC 5869) with the
+     * presented token's UTF-8 bytes as input keying material, an empty salt and the info below.
+     * Associated data: the session id as 16 bytes (big-endian, most significant half first) and
+     * SHA-256 of the presented token: a sealed value opens only on the row it was written to.
+     */
+    static final byte SEAL_VERSION = 2;
+    static final String SEAL_INFO = "gatehouse successor v2";
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    static final int SEALED_LENGTH = 1 + NONCE_BYTES + TOKEN_BYTES + TAG_BITS / 8;
 
     private final SecureRandom random = new SecureRandom();
-    private final SecretKeySpec successorKey;
 
-    RefreshTokenCodec(GatehouseConfig config, SigningKeys keys) {
-        this.successorKey = new SecretKeySpec(secret(config, keys), "HmacSHA256");
-    }
-
-    /** A fresh token for a new session, from the CSPRNG. */
+    /** A fresh token from the CSPRNG: a session's first token and every successor (no token derives from another). */
     public String newToken() {
-        byte[] bytes = new byte[32];
+        byte[] bytes = new byte[TOKEN_BYTES];
         random.nextBytes(bytes);
         return PREFIX + BASE64URL.encodeToString(bytes);
     }
 
-    /** docs/tokens.md "Successor derivation": T' = ghr_ + base64url(HMAC-SHA256(secret, UTF-8 bytes of T)). */
-    public String successorOf(String token) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(successorKey);
-            return PREFIX + BASE64URL.encodeToString(mac.doFinal(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
-    }
-
     /** Cheap shape check before any database work; a token of the wrong shape is simply unknown. */
     public boolean looksValid(String token) {
-        return token != null && token.length() == 47 && FORMAT.matcher(token).matches();
+        return token != null && token.length() == TOKEN_LENGTH && FORMAT.matcher(token).matches();
     }
 
     /** The only form in which a refresh token is stored. */
@@ -73,27 +73,74 @@ public class RefreshTokenCodec {
         }
     }
 
-    private static byte[] secret(GatehouseConfig config, SigningKeys keys) {
-        if (config.refreshToken().secret().isPresent()) {
-            byte[] secret;
-            try {
-                secret = Base64.getDecoder().decode(config.refreshToken().secret().get().strip());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("gatehouse.refresh-token.secret is not valid base64");
-            }
-            if (secret.length < 32) {
-                throw new IllegalStateException("gatehouse.refresh-token.secret must decode to at least 32 bytes");
-            }
-            return secret;
+    /** docs/tokens.md "Sealed successor": {@code successor} sealed for the row of {@code token} in session {@code sessionId}. */
+    byte[] seal(String token, String successor, UUID sessionId) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        byte[] plain = Base64.getUrlDecoder().decode(successor.substring(PREFIX.length()));
+        try {
+            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, token, nonce, sessionId);
+            byte[] sealed = new byte[SEALED_LENGTH];
+            sealed[0] = SEAL_VERSION;
+            System.arraycopy(nonce, 0, sealed, 1, NONCE_BYTES);
+            cipher.doFinal(plain, 0, plain.length, sealed, 1 + NONCE_BYTES);
+            return sealed;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
         }
-        LOG.warn("gatehouse.refresh-token.secret is not set: deriving it from the first signing key. A key rotation"
-                    + " then breaks refresh retries that straddle it; set the secret to keep them working.");
-        // HKDF-SHA256 (RFC 5869) of the first key's PKCS#8 DER, empty salt, fixed info, 32 bytes
-        // (docs/tokens.md "Successor derivation").
+    }
+
+    /**
+     * Opens what {@link #seal} wrote for {@code token}; null when it does not open (another version,
+     * another length, or a tag that does not verify: another token, row or session). Never says why.
+     */
+    String unseal(String token, UUID sessionId, byte[] sealed) {
+        if (sealed == null || sealed.length != SEALED_LENGTH || sealed[0] != SEAL_VERSION) {
+            return null;
+        }
+        byte[] nonce = Arrays.copyOfRange(sealed, 1, 1 + NONCE_BYTES);
+        try {
+            Cipher cipher = cipher(Cipher.DECRYPT_MODE, token, nonce, sessionId);
+            byte[] plain = cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
+            try {
+                return PREFIX + BASE64URL.encodeToString(plain);
+            } finally {
+                Arrays.fill(plain, (byte) 0);
+            }
+        } catch (AEADBadTagException e) {
+            return null;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
+    }
+
+    private static Cipher cipher(int mode, String token, byte[] nonce, UUID sessionId) throws GeneralSecurityException {
+        byte[] key = sealKey(token);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(mode, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(associatedData(token, sessionId));
+            return cipher;
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    /** HKDF-SHA256 (RFC 5869 §2): IKM = the token's UTF-8 bytes, empty salt, info {@value #SEAL_INFO}, 32 bytes. */
+    static byte[] sealKey(String token) {
         HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
-        hkdf.init(new HKDFParameters(keys.current().pkcs8(), new byte[0], HKDF_INFO.getBytes(StandardCharsets.US_ASCII)));
-        byte[] derived = new byte[32];
-        hkdf.generateBytes(derived, 0, derived.length);
-        return derived;
+        hkdf.init(new HKDFParameters(token.getBytes(StandardCharsets.UTF_8), new byte[0],
+                SEAL_INFO.getBytes(StandardCharsets.US_ASCII)));
+        byte[] key = new byte[32];
+        hkdf.generateBytes(key, 0, key.length);
+        return key;
+    }
+
+    /** sid (16 bytes) followed by SHA-256 of the token (32 bytes): fixed lengths, so the concatenation is unambiguous. */
+    static byte[] associatedData(String token, UUID sessionId) {
+        return ByteBuffer.allocate(16 + 32).putLong(sessionId.getMostSignificantBits())
+                .putLong(sessionId.getLeastSignificantBits()).put(hash(token)).array();
     }
 }

@@ -13,6 +13,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Singleton;
 import jakarta.persistence.LockModeType;
 
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,8 @@ import java.util.UUID;
 /**
  * Refresh tokens from issue to death: a session's first token at login, rotation with the reuse
  * window, replay detection, and logout (docs/tokens.md "Refresh rotation and replay detection"). Each
- * operation is one short transaction; no crypto that costs more than a hash runs inside it.
+ * operation is one short transaction; no crypto heavier than a few hashes runs inside it (opening a
+ * sealed successor is an HKDF and AES-GCM over 32 bytes; sealing runs before the rotation statement).
  */
 @Singleton
 public class RefreshTokens {
@@ -33,9 +35,17 @@ public class RefreshTokens {
     static final String REASON_REPLAY = "replay_detected";
     static final String REASON_SESSION_LIMIT = "session_limit";
 
-    /** A token, its session and its user, read together when a token could not rotate. */
+    /*
+     * A token that could not rotate, with its session, its user and its successor, read together in
+     * one statement: the retry hands out the successor sealed on T's row only if this same snapshot
+     * shows it unused (docs/tokens.md "Reuse window"). The rotation of the successor erases T's sealed
+     * value in the statement that marks it used (RotationStatement), so no committed state shows a
+     * sealed value beside a used successor, and a rotation that commits after this read finds the
+     * successor handed out to a holder of T, as it would for a retry that came a moment earlier.
+     */
     private static final String FIND = """
-            select t, s, u from RefreshToken t join Session s on s.id = t.sessionId join User u on u.id = s.userId
+            select t, s, u, n from RefreshToken t join Session s on s.id = t.sessionId join User u on u.id = s.userId
+              left join RefreshToken n on n.tokenHash = t.successorHash
              where t.tokenHash = ?1""";
 
     /** What a rotation (or a login) hands back: who the access token is for, and the refresh token. */
@@ -58,6 +68,12 @@ public class RefreshTokens {
     public enum Refused implements Outcome {
         /** Unknown, expired, revoked, or its user suspended: nothing more to do. */
         INVALID,
+        /**
+         * Rotated inside the reuse window, its successor unused, but nothing (or nothing that opens
+         * with this token) is sealed on its row: a row from before sealed successors. 401, nothing
+         * revoked (docs/tokens.md "Reuse window").
+         */
+        NOT_SEALED,
         /** Reused outside the reuse window: the session is now revoked (docs/tokens.md "Replay detection"). */
         REPLAYED
     }
@@ -137,10 +153,16 @@ public class RefreshTokens {
             return Refused.INVALID;
         }
         byte[] hash = RefreshTokenCodec.hash(token);
-        String successor = codec.successorOf(token);
+        UUID sessionId = rotation.sessionOf(hash);
+        if (sessionId == null) {
+            return Refused.INVALID;
+        }
+        // docs/tokens.md "Sealed successor": a random successor, kept sealed on T's row for a retry.
+        String successor = codec.newToken();
         byte[] successorHash = RefreshTokenCodec.hash(successor);
+        byte[] sealed = codec.seal(token, successor, sessionId);
         Instant now = clock.instant();
-        Rotated rotated = rotation.rotate(hash, successorHash, now, now.plus(config.refreshToken().ttl()),
+        Rotated rotated = rotation.rotate(hash, sessionId, successorHash, sealed, now, now.plus(config.refreshToken().ttl()),
                 config.refreshToken().history());
         if (rotated != null) {
             // The same instant as the stored one (computed in SQL from these values), at full precision.
@@ -149,11 +171,11 @@ public class RefreshTokens {
                     rotated.sessionId(), rotated.stamp());
             return new Success(new Issued(subject, successor, now, expiresAt), false);
         }
-        return QuarkusTransaction.requiringNew().call(() -> settle(hash, successor, successorHash, clientIp));
+        return QuarkusTransaction.requiringNew().call(() -> settle(token, hash, clientIp));
     }
 
     /** A token that could not rotate: invalid, a retry inside the reuse window, or a replay. */
-    private Outcome settle(byte[] hash, String successor, byte[] successorHash, String clientIp) {
+    private Outcome settle(String token, byte[] hash, String clientIp) {
         List<Object[]> rows = RefreshToken.getEntityManager().createQuery(FIND, Object[].class)
                 .setParameter(1, hash).getResultList();
         // Read the clock after the read: a winner we waited for may have rotated T after the statement ran.
@@ -164,6 +186,7 @@ public class RefreshTokens {
         RefreshToken presented = (RefreshToken) rows.get(0)[0];
         Session session = (Session) rows.get(0)[1];
         User user = (User) rows.get(0)[2];
+        RefreshToken next = (RefreshToken) rows.get(0)[3];
         // Expired, session revoked or ended, user suspended: nothing left to revoke. Unused but not
         // rotated: it failed one of those checks when the statement ran.
         if (presented.rotatedAt == null || !presented.expiresAt.isAfter(now)
@@ -171,12 +194,18 @@ public class RefreshTokens {
             return Refused.INVALID;
         }
 
-        // A retry inside the window while T' is unused gets the same T' (re-derived, never stored).
-        RefreshToken next = RefreshToken.findByHash(successorHash).orElse(null);
         Duration window = config.refreshToken().reuseGrace();
         // With the window at 0 (strict mode) every reuse is a replay, whatever the clocks say.
         boolean insideWindow = !window.isZero() && !window.isNegative() && now.isBefore(presented.rotatedAt.plus(window));
-        if (insideWindow && next != null && next.isUnused(now)) {
+        boolean successorUsed = next != null && next.rotatedAt != null;
+        if (insideWindow && !successorUsed) {
+            // docs/tokens.md "Reuse window": the same T' again, opened with the presented T (never stored in clear).
+            String successor = next != null && next.isUnused(now)
+                    ? codec.unseal(token, session.id, presented.successorSealed) : null;
+            // The seal is authenticated; the hash check also ties the hand-out to the row whose state was read.
+            if (successor == null || !MessageDigest.isEqual(RefreshTokenCodec.hash(successor), next.tokenHash)) {
+                return Refused.NOT_SEALED;
+            }
             AccessTokens.Subject subject = new AccessTokens.Subject(user.id, user.email, List.copyOf(user.roles),
                     session.id, user.securityStamp);
             return new Success(new Issued(subject, successor, now, next.expiresAt), true);
@@ -186,7 +215,7 @@ public class RefreshTokens {
         if (revocation.revoke(session.id, now, REASON_REPLAY)) {
             Map<String, Object> details = new HashMap<>();
             details.put("rotatedAt", presented.rotatedAt.toString());
-            details.put("successorUsed", next != null && next.rotatedAt != null);
+            details.put("successorUsed", successorUsed);
             details.put("ipAddress", clientIp);
             events.record(user.id, session.id, SecurityEventKind.REPLAY_DETECTED, now, details);
         }

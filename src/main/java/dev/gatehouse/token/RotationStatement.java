@@ -18,8 +18,9 @@ import java.util.UUID;
 
 /**
  * The rotation of an unused refresh token (docs/tokens.md "Rotation") as one named statement, run
- * in autocommit on the datasource that the ORM uses: the common refresh costs one database round
- * trip and no transaction.
+ * in autocommit on the datasource that the ORM uses: the common refresh costs two database round
+ * trips (the token's session, which the sealed successor is bound to, then the rotation) and no
+ * transaction.
  */
 @Singleton
 class RotationStatement {
@@ -28,26 +29,48 @@ class RotationStatement {
     record Rotated(UUID sessionId, UUID userId, Instant sessionEnd, String email, List<String> roles, String stamp) {
     }
 
+    /** The session of a token, read before the rotation: the sealed successor is bound to it. */
+    private static final String SESSION_OF = "select session_id from refresh_tokens where token_hash = ?";
+
     /*
      * The update is the atomic compare-and-set: of N concurrent requests with the same token (on any
      * instance) the first takes the row lock, the others wait for its commit, PostgreSQL re-checks
      * "rotated_at is null" against the committed row, and they get no row back. The same statement
-     * inserts the successor, slides the session's expiry and drops hashes beyond the history (the
-     * CTEs share one snapshot: the delete keeps the newest history-1 old rows, the new one is the last).
+     * stores the successor's hash and the successor sealed on the rotated row (docs/tokens.md "Sealed
+     * successor"), inserts the successor, slides the session's expiry and drops hashes beyond the
+     * history (the CTEs share one snapshot: the delete keeps the newest history-1 old rows, the new
+     * one is the last).
+     *
+     * "erased" closes the other race: the rotation of T erases the sealed value on the row of T's
+     * predecessor P (the row whose successor_hash is T's hash), in the same atomic statement that marks
+     * T used. Every committed state therefore has either "T unused, maybe still sealed on P" or "T used,
+     * nothing sealed on P", and a retry with P, which reads P's sealed value and T's state in one
+     * statement (RefreshTokens.settle), can never open a T that was already exchanged: an old P never
+     * unseals a live token. Keyed by successor_hash (which the retry needs anyway to find T) within the
+     * session, the erase walks the (session_id, id) index over at most history rows and writes only P,
+     * the one row of a session that can hold a sealed value, never a row that another statement is
+     * rotating. Besides this statement only the purge locks P, with skip locked, for a moment.
+     * (With a history of 2 the prune deletes P in the same statement; whichever of the two changes
+     * PostgreSQL performs, nothing sealed is left, and a row left over goes with the next prune.)
      */
     private static final String ROTATE = """
             with rotated as (
-              update refresh_tokens t set rotated_at = ?
+              update refresh_tokens t set rotated_at = ?, successor_hash = ?, successor_sealed = ?
                 from sessions s join users u on u.id = s.user_id
-               where t.token_hash = ? and t.rotated_at is null and t.expires_at > ?
+               where t.token_hash = ? and t.session_id = ? and t.rotated_at is null and t.expires_at > ?
                  and s.id = t.session_id and\s""" + Session.liveSql("s", "?")
             + " and u.status = " + UserStatus.ACTIVE.sqlLiteral() + """
 
               returning t.session_id, s.user_id, s.absolute_end, u.email, u.roles, u.security_stamp,
-                        least(?::timestamptz, s.absolute_end) as next_expires_at
+                        least(?::timestamptz, s.absolute_end) as next_expires_at, t.token_hash
             ), successor as (
               insert into refresh_tokens (session_id, token_hash, issued_at, expires_at)
               select session_id, ?, ?, next_expires_at from rotated
+            ), erased as (
+              update refresh_tokens p set successor_sealed = null
+                from rotated r
+               where p.session_id = r.session_id and p.successor_hash = r.token_hash
+                 and p.successor_sealed is not null
             ), touched as (
               update sessions set last_used_at = ?, refresh_expires_at = r.next_expires_at
                 from rotated r where sessions.id = r.session_id
@@ -65,23 +88,42 @@ class RotationStatement {
         this.dataSource = dataSource;
     }
 
+    /** The session a token belongs to (it never changes), or null for an unknown token. */
+    UUID sessionOf(byte[] hash) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(SESSION_OF)) {
+            select.setBytes(1, hash);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? row.getObject(1, UUID.class) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("rotation failed", e); // classified (503 or 500) by the problem mappers
+        }
+    }
+
     /**
-     * Rotates an unused token into {@code successorHash}; null when the token may not rotate (unknown,
-     * used, expired, its session not live or its user not active), and then nothing changed.
+     * Rotates an unused token of session {@code sessionId} into {@code successorHash}, keeping
+     * {@code sealedSuccessor} on its row; null when the token may not rotate (unknown, used, expired,
+     * its session not live or its user not active), and then nothing changed.
      */
-    Rotated rotate(byte[] hash, byte[] successorHash, Instant now, Instant ttlEnd, int history) {
+    Rotated rotate(byte[] hash, UUID sessionId, byte[] successorHash, byte[] sealedSuccessor, Instant now, Instant ttlEnd,
+                   int history) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement rotate = connection.prepareStatement(ROTATE)) {
             OffsetDateTime timestamp = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-            rotate.setObject(1, timestamp);
-            rotate.setBytes(2, hash);
-            rotate.setObject(3, timestamp);
-            rotate.setObject(4, timestamp);
-            rotate.setObject(5, OffsetDateTime.ofInstant(ttlEnd, ZoneOffset.UTC));
-            rotate.setBytes(6, successorHash);
-            rotate.setObject(7, timestamp);
-            rotate.setObject(8, timestamp);
-            rotate.setInt(9, history - 2); // offset of the oldest old row kept: history-1 old rows stay
+            int i = 0;
+            rotate.setObject(++i, timestamp);          // rotated_at
+            rotate.setBytes(++i, successorHash);       // successor_hash
+            rotate.setBytes(++i, sealedSuccessor);     // successor_sealed
+            rotate.setBytes(++i, hash);
+            rotate.setObject(++i, sessionId);
+            rotate.setObject(++i, timestamp);          // not expired
+            rotate.setObject(++i, timestamp);          // session live
+            rotate.setObject(++i, OffsetDateTime.ofInstant(ttlEnd, ZoneOffset.UTC));
+            rotate.setBytes(++i, successorHash);       // the successor's row
+            rotate.setObject(++i, timestamp);          // its issued_at
+            rotate.setObject(++i, timestamp);          // last_used_at
+            rotate.setInt(++i, history - 2); // offset of the oldest old row kept: history-1 old rows stay
             try (ResultSet row = rotate.executeQuery()) {
                 if (!row.next()) {
                     return null;

@@ -75,10 +75,10 @@ class RateLimitTest {
     void refreshIsLimitedPerClientAddress() {
         for (int i = 0; i < 4; i++) {
             given().header("X-Forwarded-For", "198.51.100.30").contentType("application/json")
-                    .body(Map.of("refreshToken", "ghr_unknown")).post("/api/auth/refresh").then().statusCode(401);
+                    .body(Map.of("refreshToken", "gatehouse_rt_unknown")).post("/api/auth/refresh").then().statusCode(401);
         }
         given().header("X-Forwarded-For", "198.51.100.30").contentType("application/json")
-                .body(Map.of("refreshToken", "ghr_unknown")).post("/api/auth/refresh")
+                .body(Map.of("refreshToken", "gatehouse_rt_unknown")).post("/api/auth/refresh")
                 .then().statusCode(429).header("Retry-After", org.hamcrest.Matchers.notNullValue());
     }
 }

@@ -36,7 +36,7 @@ class AuthFlowTest {
                 .body("tokenType", equalTo("Bearer"))
                 .body("expiresIn", equalTo(900))
                 .body("refreshExpiresIn", equalTo(14 * 24 * 3600))
-                .body("refreshToken", matchesPattern("ghr_[A-Za-z0-9_-]{43}"))
+                .body("refreshToken", matchesPattern("gatehouse_rt_[A-Za-z0-9_-]{43}"))
                 .body("sessionId", matchesPattern("[0-9a-f-]{36}"))
                 .body("accessToken", matchesPattern("[^.]+\\.[^.]+\\.[^.]+"));
     }

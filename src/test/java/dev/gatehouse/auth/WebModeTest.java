@@ -49,7 +49,7 @@ class WebModeTest {
                 .header("Cache-Control", "no-store");
         String setCookie = login.header("Set-Cookie");
         assertNotNull(setCookie);
-        assertTrue(setCookie.startsWith("gh_refresh=ghr_"), setCookie);
+        assertTrue(setCookie.startsWith("gh_refresh=gatehouse_rt_"), setCookie);
         for (String attribute : new String[]{"HttpOnly", "Secure", "SameSite=Strict", "Path=/api/auth", "Max-Age=1209600"}) {
             assertTrue(setCookie.toLowerCase().contains(attribute.toLowerCase()), attribute + " in " + setCookie);
         }

@@ -88,6 +88,7 @@ class ResourceServerIT {
         env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(TestKeys.rsa()).toString());
         env.put("GATEHOUSE_JWT_ISSUER", ISSUER);
         env.put("GATEHOUSE_JWT_AUDIENCE", AUDIENCE);
+        env.put("GATEHOUSE_SECRET", TestKeys.serverSecret());
         env.put("GATEHOUSE_ACCESS_TOKEN_TTL", "PT" + ACCESS_TOKEN_TTL.toSeconds() + "S");
         // docs/operations.md "The first admin": the only way to an admin without touching the database.
         env.put("GATEHOUSE_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL);

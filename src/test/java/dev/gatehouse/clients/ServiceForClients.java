@@ -34,6 +34,7 @@ final class ServiceForClients implements AutoCloseable {
         env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(TestKeys.rsa()).toString());
         env.put("GATEHOUSE_JWT_ISSUER", "https://auth.client.test");
         env.put("GATEHOUSE_JWT_AUDIENCE", "client-test");
+        env.put("GATEHOUSE_SECRET", TestKeys.serverSecret());
         // Access tokens expire within the test: 2 s and no tolerance, so the client has to refresh.
         env.put("GATEHOUSE_ACCESS_TOKEN_TTL", "PT2S");
         env.put("GATEHOUSE_JWT_CLOCK_SKEW", "PT0S");

@@ -53,4 +53,25 @@ class StoragePurgeTest {
         assertEquals(1L, db.count("select count(*) from login_attempts where email_hash = ?", (Object) new byte[]{4, 5, 6}));
         Api.me(Api.refresh(live.refreshToken()).accessToken()).then().statusCode(200);
     }
+
+    @Test
+    void erasesSealedSuccessorsWhoseReuseWindowIsOver() {
+        Api.Tokens old = Api.login(Api.register());
+        Api.Tokens recent = Api.login(Api.register());
+        Api.refresh(old.refreshToken());
+        Api.Tokens recentSuccessor = Api.refresh(recent.refreshToken());
+        // docs/tokens.md "Sealed successor": needed only inside the reuse window (30 s)
+        db.update("update refresh_tokens set rotated_at = rotated_at - interval '31 seconds' where session_id = ?"
+                + " and rotated_at is not null", UUID.fromString(old.sessionId()));
+
+        StoragePurge.Report report = purge.purge();
+
+        assertTrue(report.sealedSuccessors() >= 1, report.toString());
+        assertEquals(0L, db.count("select count(*) from refresh_tokens where session_id = ? and successor_sealed is not null",
+                UUID.fromString(old.sessionId())));
+        assertEquals(1L, db.count("select count(*) from refresh_tokens where session_id = ? and successor_sealed is not null",
+                UUID.fromString(recent.sessionId())));
+        // inside its window the retry still gets the same successor
+        assertEquals(recentSuccessor.refreshToken(), Api.refresh(recent.refreshToken()).refreshToken());
+    }
 }

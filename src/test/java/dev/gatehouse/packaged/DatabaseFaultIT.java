@@ -47,13 +47,14 @@ class DatabaseFaultIT {
             port = socket.getLocalPort();
         }
         database = EmbeddedPostgres.start(dataDirectory.toString(), false, port);
-        // The clients below retry a 503 at once, with no back-off, from one address: with refreshes now
-        // one round trip, they outrun the per-IP refresh limit and rightly get 429s. The limiter is
+        // The clients below retry a 503 at once, with no back-off, from one address: with refreshes this
+        // cheap, they outrun the per-IP refresh limit and rightly get 429s. The limiter is
         // RateLimitTest's subject; here it is off so that every answer is about the database.
         app = PackagedApp.start(Map.of(
                 "GATEHOUSE_RATE_LIMIT_ENABLED", "false",
                 "QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl(),
                 "GATEHOUSE_JWT_ISSUER", "https://auth.fault.test", "GATEHOUSE_JWT_AUDIENCE", "fault",
+                "GATEHOUSE_SECRET", TestKeys.serverSecret(),
                 "GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(TestKeys.rsa()).toString()));
         app.awaitReady(java.time.Duration.ofSeconds(90));
     }

@@ -63,6 +63,19 @@ class MultiInstanceIT {
     }
 
     @Test
+    void aRetryOnTheOtherInstanceGetsTheSuccessorSealedByTheFirst() {
+        // docs/tokens.md "Sealed successor": B opens what A sealed; no instance holds anything the other lacks
+        String token = signUpAndLogin(a).get("refreshToken");
+        Response rotated = refresh(a, token);
+        assertEquals(200, rotated.statusCode(), rotated.asString());
+        Response retried = refresh(b, token);
+        assertEquals(200, retried.statusCode(), retried.asString());
+        assertEquals((String) rotated.path("refreshToken"), retried.path("refreshToken"));
+        me(a, retried.path("accessToken"), 200);
+        assertEquals(200, refresh(b, retried.path("refreshToken")).statusCode());
+    }
+
+    @Test
     void aLogoutOnAStopsTheAccessTokenOnBWithinOneSecond() throws Exception {
         Map<String, String> login = signUpAndLogin(a);
         String accessToken = login.get("accessToken");

@@ -17,24 +17,25 @@ import org.junit.jupiter.api.Test;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged jar in the prod profile, configured only by environment variables
- * (docs/operations.md "Configuration"): what stops the start, the key types, and the successor derivation that every instance must agree on.
+ * (docs/operations.md "Configuration"): what stops the start (the signing key, the issuer, the server
+ * secret, Argon2id parameters), the key types, and random successors whatever secrets are known.
  */
 class ProdStartIT {
 
@@ -56,6 +57,7 @@ class ProdStartIT {
         env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
         env.put("GATEHOUSE_JWT_ISSUER", "https://auth.shop.example");
         env.put("GATEHOUSE_JWT_AUDIENCE", "shop-api");
+        env.put("GATEHOUSE_SECRET", TestKeys.serverSecret());
         return env;
     }
 
@@ -118,12 +120,42 @@ class ProdStartIT {
     }
 
     @Test
-    void anEcKeySignsEs256AndTheConfiguredSecretDerivesSuccessors() throws Exception {
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
+    void aMissingServerSecretStopsTheStartNamingTheProperty() throws Exception {
         Map<String, String> env = prodEnvironment();
-        env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(TestKeys.ecP256()).toString());
-        env.put("GATEHOUSE_REFRESH_TOKEN_SECRET", Base64.getEncoder().encodeToString(secret));
+        env.remove("GATEHOUSE_SECRET");
+        env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(TestKeys.rsa()).toString());
+        try (PackagedApp app = PackagedApp.start(env)) {
+            assertNotEquals(0, app.awaitExit(START), "prod has no default secret and generates none");
+            assertTrue(app.output().contains("gatehouse.secret"), app.output());
+        }
+    }
+
+    @Test
+    void aShortOrNonBase64ServerSecretStopsTheStartNamingThePropertyAndNotTheValue() throws Exception {
+        String shortSecret = Base64.getEncoder().encodeToString("thirty-one bytes, one too few!!".getBytes(StandardCharsets.US_ASCII));
+        String notBase64 = "not base64: " + "ä".repeat(40);
+        String shortPrevious = Base64.getEncoder().encodeToString(new byte[16]);
+        for (String[] wrong : new String[][] {{"GATEHOUSE_SECRET", shortSecret, "gatehouse.secret must decode to at least 32 bytes"},
+                {"GATEHOUSE_SECRET", notBase64, "gatehouse.secret is not valid base64"},
+                {"GATEHOUSE_PREVIOUS_SECRETS", shortPrevious, "gatehouse.previous-secrets must decode to at least 32 bytes"}}) {
+            Map<String, String> env = prodEnvironment();
+            env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(TestKeys.rsa()).toString());
+            env.put(wrong[0], wrong[1]);
+            try (PackagedApp app = PackagedApp.start(env)) {
+                assertNotEquals(0, app.awaitExit(START), "a bad " + wrong[0] + " stops the start");
+                assertTrue(app.output().contains(wrong[2]), app.output());
+                assertFalse(app.output().contains(wrong[1]), "the value is not printed");
+            }
+        }
+    }
+
+    @Test
+    void anEcKeySignsEs256AndSuccessorsAreRandomWhateverTheSecrets() throws Exception {
+        String serverSecret = TestKeys.serverSecret();
+        KeyPair key = TestKeys.ecP256();
+        Map<String, String> env = prodEnvironment();
+        env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(key).toString());
+        env.put("GATEHOUSE_SECRET", serverSecret);
         try (PackagedApp app = PackagedApp.start(env)) {
             Duration ready = app.awaitReady(START);
             System.out.printf("packaged JVM app ready in %d ms%n", ready.toMillis());
@@ -141,34 +173,38 @@ class ProdStartIT {
                     .processToClaims(accessToken);
             given().baseUri(app.baseUri()).auth().oauth2(accessToken).get("/api/users/me").then().statusCode(200);
 
+            // docs/tokens.md "Sealed successor": no server secret yields a successor (the review's
+            // attack derived T' = HMAC(HKDF(signing key), T) and refreshed with it)
             String token = login.path("refreshToken");
             String successor = refresh(app, token);
-            assertEquals(expectedSuccessor(secret, token), successor, "successor derivation with gatehouse.refresh-token.secret");
+            assertTrue(successor.matches("gatehouse_rt_[A-Za-z0-9_-]{43}"), successor);
+            byte[] pkcs8 = key.getPrivate().getEncoded();
+            for (byte[] secret : List.of(Base64.getDecoder().decode(serverSecret), pkcs8,
+                    hkdfSha256(pkcs8, "gatehouse refresh-token successor v1".getBytes(StandardCharsets.US_ASCII)),
+                    hkdfSha256(Base64.getDecoder().decode(serverSecret), "gatehouse refresh-token successor v1".getBytes(StandardCharsets.US_ASCII)))) {
+                assertNotEquals(hmacSuccessor(secret, token), successor);
+            }
+            assertEquals(successor, refresh(app, token), "a retry inside the window gets the same successor");
         }
     }
 
     @Test
-    void withoutASecretSuccessorsDeriveFromTheSigningKeyAndEnvironmentKeysApply() throws Exception {
-        KeyPair key = TestKeys.rsa();
-        Path pem = TestKeys.writePem(key);
+    void environmentKeysApply() throws Exception {
         Map<String, String> env = prodEnvironment();
-        env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", pem.toString());
+        env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(TestKeys.rsa()).toString());
         env.put("GATEHOUSE_REFRESH_TOKEN_REUSE_GRACE", "PT0S");
         env.put("GATEHOUSE_ACCESS_TOKEN_TTL", "5m");
         try (PackagedApp app = PackagedApp.start(env)) {
             app.awaitReady(START);
-            assertTrue(app.output().contains("gatehouse.refresh-token.secret is not set"), "the start-up warning");
             Response login = signIn(app);
             assertEquals(300, (int) login.path("expiresIn"));
             String token = login.path("refreshToken");
             String successor = refresh(app, token);
-            byte[] derived = hkdfSha256(key.getPrivate().getEncoded(),
-                    "gatehouse refresh-token successor v1".getBytes(StandardCharsets.US_ASCII));
-            assertEquals(expectedSuccessor(derived, token), successor, "successor secret: HKDF of the first key's PKCS#8 DER");
             // the window is 0 from the environment: an immediate retry is a replay
             given().baseUri(app.baseUri()).contentType(ContentType.JSON).body(Map.of("refreshToken", token))
                     .post("/api/auth/refresh").then().statusCode(401);
             assertTrue(!app.output().contains(token) && !app.output().contains(successor), "no token in the logs");
+            assertFalse(app.output().contains(env.get("GATEHOUSE_SECRET")), "no secret in the logs");
         }
     }
 
@@ -189,11 +225,11 @@ class ProdStartIT {
                 .post("/api/auth/refresh").then().statusCode(200).extract().path("refreshToken");
     }
 
-    /** docs/tokens.md "Successor derivation", computed independently of the service's code. */
-    static String expectedSuccessor(byte[] secret, String token) throws Exception {
+    /** The deterministic chain the review exploited: T' = prefix + HMAC-SHA256(secret, T). */
+    static String hmacSuccessor(byte[] secret, String token) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-        return "ghr_" + Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(token.getBytes(StandardCharsets.UTF_8)));
+        return "gatehouse_rt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(token.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** RFC 5869 with an empty salt (HashLen zero bytes) and one 32-byte block of output. */

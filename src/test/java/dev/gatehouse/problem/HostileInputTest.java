@@ -181,7 +181,7 @@ class HostileInputTest {
             case 4 -> "[".repeat(random.nextInt(5000)).getBytes(StandardCharsets.UTF_8);
             case 5 -> ("{\"email\":\"a@b.c\",\"email\":\"d@e.f\",\"password\":\"" + "p".repeat(random.nextInt(300)) + "\"}")
                     .getBytes(StandardCharsets.UTF_8);
-            case 6 -> ("{\"refreshToken\":\"ghr_" + randomText(43) + "\"}").getBytes(StandardCharsets.UTF_8);
+            case 6 -> ("{\"refreshToken\":\"gatehouse_rt_" + randomText(43) + "\"}").getBytes(StandardCharsets.UTF_8);
             case 7 -> new byte[0];
             case 8 -> ("{\"email\":\"\u0000\uD800\",\"password\":\"\\uD800\\u0000\"}").getBytes(StandardCharsets.UTF_8);
             default -> ("{\"roles\":[" + randomValue() + "," + randomValue() + "]}").getBytes(StandardCharsets.UTF_8);

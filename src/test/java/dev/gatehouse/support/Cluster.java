@@ -35,6 +35,7 @@ public final class Cluster implements AutoCloseable {
             env.put("GATEHOUSE_JWT_ISSUER", "https://auth.cluster.test");
             env.put("GATEHOUSE_JWT_AUDIENCE", "cluster");
             env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", key.toString());
+            env.put("GATEHOUSE_SECRET", TestKeys.serverSecret()); // one secret for all, as in production
             env.put("GATEHOUSE_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL);
             env.put("GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD", cluster.adminPassword);
             env.putAll(extraEnvironment);

@@ -8,7 +8,7 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 
-/** Signing keys generated at test time (no key is ever committed), written as PEM PKCS#8 files. */
+/** Signing keys and server secrets generated at test time (none is ever committed); keys written as PEM PKCS#8 files. */
 public final class TestKeys {
 
     private TestKeys() {
@@ -24,6 +24,13 @@ public final class TestKeys {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         return generator.generateKeyPair();
+    }
+
+    /** A fresh {@code gatehouse.secret}: 32 random bytes in base64 (docs/operations.md "The server secret"). */
+    public static String serverSecret() {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        return Base64.getEncoder().encodeToString(secret);
     }
 
     public static Path writePem(KeyPair pair) throws Exception {

@@ -52,7 +52,7 @@ class RefreshRotationTest {
                 .header("Cache-Control", "no-store")
                 .body("tokenType", equalTo("Bearer"))
                 .body("sessionId", equalTo(first.sessionId()))
-                .body("refreshToken", matchesPattern("ghr_[A-Za-z0-9_-]{43}"));
+                .body("refreshToken", matchesPattern("gatehouse_rt_[A-Za-z0-9_-]{43}"));
         Tokens second = new Tokens(response.path("accessToken"), response.path("refreshToken"), response.path("sessionId"));
         assertNotEquals(first.refreshToken(), second.refreshToken());
         me(second.accessToken()).then().statusCode(200);
@@ -120,9 +120,9 @@ class RefreshRotationTest {
 
     @Test
     void unknownAndMalformedTokensAreRefused() {
-        refreshResponse("ghr_" + "A".repeat(43)).then().statusCode(401).body("code", equalTo("invalid_refresh_token"));
+        refreshResponse("gatehouse_rt_" + "A".repeat(43)).then().statusCode(401).body("code", equalTo("invalid_refresh_token"));
         refreshResponse("not-a-token").then().statusCode(401).body("code", equalTo("invalid_refresh_token"));
-        refreshResponse("ghr_" + "é".repeat(43)).then().statusCode(401).body("code", equalTo("invalid_refresh_token"));
+        refreshResponse("gatehouse_rt_" + "é".repeat(43)).then().statusCode(401).body("code", equalTo("invalid_refresh_token"));
     }
 
     @Test
@@ -196,7 +196,7 @@ class RefreshRotationTest {
 
     @Test
     void logoutIsSilentForUnknownTokensAndRequiresAToken() {
-        io.restassured.RestAssured.given().contentType("application/json").body("{\"refreshToken\":\"ghr_unknown\"}")
+        io.restassured.RestAssured.given().contentType("application/json").body("{\"refreshToken\":\"gatehouse_rt_unknown\"}")
                 .post("/api/auth/logout").then().statusCode(204);
         io.restassured.RestAssured.given().contentType("application/json").body("{}")
                 .post("/api/auth/logout").then().statusCode(400).body("code", equalTo("validation_failed"))

@@ -41,7 +41,7 @@ class StorageTest {
                   select u::text as t from users u union all select s::text from sessions s
                   union all select r::text from refresh_tokens r union all select e::text from security_events e) all_rows""");
         for (String secret : List.of(first.refreshToken(), second.refreshToken(), account.password(),
-                first.refreshToken().substring(4), first.accessToken())) {
+                first.refreshToken().substring("gatehouse_rt_".length()), first.accessToken())) {
             assertFalse(dump.contains(secret), "a secret is stored in clear text");
         }
         String hash = (String) db.single("select password_hash from users where id = ?", UUID.fromString(account.id()));

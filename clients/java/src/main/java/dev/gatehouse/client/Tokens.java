@@ -8,7 +8,7 @@ import java.util.Objects;
  * What the client keeps between app starts: the pair of tokens of one Gatehouse session.
  *
  * @param accessToken  the short-lived JWT sent as {@code Authorization: Bearer}
- * @param refreshToken the opaque {@code ghr_…} token; it rotates on every refresh, so always save the newest
+ * @param refreshToken the opaque {@code gatehouse_rt_…} token; it rotates on every refresh, so always save the newest
  * @param sessionId    the session ({@code sid}) these tokens belong to
  */
 public record Tokens(String accessToken, String refreshToken, String sessionId) {

@@ -22,7 +22,7 @@ class GatehouseAuthTest {
     private static final String INVALID_TOKEN = "{\"code\":\"invalid_token\"}";
 
     private static GatehouseAuth signedIn(FakeGatehouse server, MemoryTokenStore store, SessionListener listener) {
-        store.save(new Tokens("access-1", "ghr_first", "sid-1"));
+        store.save(new Tokens("access-1", "gatehouse_rt_first", "sid-1"));
         return GatehouseAuth.builder(server.url()).tokenStore(store).sessionListener(listener).build();
     }
 
@@ -41,7 +41,7 @@ class GatehouseAuthTest {
         AtomicInteger refreshes = new AtomicInteger();
         try (FakeGatehouse server = new FakeGatehouse(call -> {
             if (call.path().equals("/api/auth/refresh")) {
-                return refreshes.incrementAndGet() == 1 ? json(503, "{\"code\":\"service_unavailable\"}") : tokens("access-2", "ghr_second");
+                return refreshes.incrementAndGet() == 1 ? json(503, "{\"code\":\"service_unavailable\"}") : tokens("access-2", "gatehouse_rt_second");
             }
             return "Bearer access-2".equals(call.authorization()) ? json(200, "{}") : json(401, INVALID_TOKEN);
         })) {
@@ -50,15 +50,15 @@ class GatehouseAuthTest {
 
             assertEquals(200, get(auth.authenticatedClient(), server.url() + "/api/users/me"));
 
-            assertEquals(List.of("ghr_first", "ghr_first"), refreshTokensSent(server));
-            assertEquals(new Tokens("access-2", "ghr_second", "sid-1"), store.load());
+            assertEquals(List.of("gatehouse_rt_first", "gatehouse_rt_first"), refreshTokensSent(server));
+            assertEquals(new Tokens("access-2", "gatehouse_rt_second", "sid-1"), store.load());
         }
     }
 
     @Test
     void aRequestRefusedAgainWithTheNewTokenGetsItsAnswerWithoutAnotherRefresh() throws Exception {
         try (FakeGatehouse server = new FakeGatehouse(call -> call.path().equals("/api/auth/refresh")
-                ? tokens("access-2", "ghr_second") : json(401, INVALID_TOKEN))) {
+                ? tokens("access-2", "gatehouse_rt_second") : json(401, INVALID_TOKEN))) {
             List<String> ended = Collections.synchronizedList(new ArrayList<>());
             GatehouseAuth auth = signedIn(server, new MemoryTokenStore(), ended::add);
 
@@ -98,7 +98,7 @@ class GatehouseAuthTest {
             assertEquals(Collections.nCopies(8, 401), statuses);
             assertEquals(List.of("invalid_refresh_token"), ended);
             assertNull(store.load());
-            assertEquals(List.of("ghr_first"), refreshTokensSent(server));
+            assertEquals(List.of("gatehouse_rt_first"), refreshTokensSent(server));
         }
     }
 }

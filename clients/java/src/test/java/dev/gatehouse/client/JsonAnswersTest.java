@@ -18,17 +18,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  */
 class JsonAnswersTest {
 
-    private static final String TOKENS = "\"accessToken\":\"a.b.c\",\"refreshToken\":\"ghr_r\",\"sessionId\":\"sid-1\"";
+    private static final String TOKENS = "\"accessToken\":\"a.b.c\",\"refreshToken\":\"gatehouse_rt_r\",\"sessionId\":\"sid-1\"";
 
     @Test
     void readsTheTokenStringsAndSkipsEverythingElse() {
         String body = "{\"accessToken\":\"a.b.c\",\"tokenType\":\"Bearer\",\"expiresIn\":900,"
                 + "\"nested\":{\"accessToken\":\"no\",\"x\":[1,\"]}\"]},\"ok\":true,\"none\":null,"
-                + "\"refreshToken\":\"ghr_\\u00e9\\ud83d\\ude00\\/\",\"refreshExpiresIn\":1209600,"
+                + "\"refreshToken\":\"gatehouse_rt_\\u00e9\\ud83d\\ude00\\/\",\"refreshExpiresIn\":1209600,"
                 + "\"sessionId\":\"say \\\"hi\\\"\\n\"}";
 
-        assertEquals(new Tokens("a.b.c", "ghr_é\uD83D\uDE00/", "say \"hi\"\n"), Tokens.fromTokenResponse(body));
-        assertEquals(new Tokens("a.b.c", "ghr_r", "sid-1"), Tokens.fromTokenResponse(" \r\n{ " + TOKENS + " }\n\t"));
+        assertEquals(new Tokens("a.b.c", "gatehouse_rt_é\uD83D\uDE00/", "say \"hi\"\n"), Tokens.fromTokenResponse(body));
+        assertEquals(new Tokens("a.b.c", "gatehouse_rt_r", "sid-1"), Tokens.fromTokenResponse(" \r\n{ " + TOKENS + " }\n\t"));
     }
 
     @Test
@@ -82,7 +82,7 @@ class JsonAnswersTest {
     void theLoginBodyEscapesItsStringsAndLeavesOutAMissingDeviceName() throws Exception {
         String email = "a\"b\\c\u0001/</é\u2028@example.com";
         try (FakeGatehouse server = new FakeGatehouse(call -> call.path().equals("/api/auth/login")
-                ? tokens("access-1", "ghr_first") : json(404, "{}"))) {
+                ? tokens("access-1", "gatehouse_rt_first") : json(404, "{}"))) {
             GatehouseAuth auth = GatehouseAuth.builder(server.url()).build();
             auth.login(email, "pass\"word", null);
             auth.login("b@example.com", "p", "Alice's \"Pixel\"");
