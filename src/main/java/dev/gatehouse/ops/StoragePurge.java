@@ -14,7 +14,7 @@ import java.time.Instant;
 /**
  * Keeps storage bounded (docs/operations.md "Storage purge"): deletes sessions that have been dead
  * (revoked, ended or expired) for longer than the retention, with their token hashes (cascade), old
- * security events, and stale lockout rows. Small batches, each its own short transaction, and
+ * security events, and stale lockout counts. Small batches, each its own short transaction, and
  * {@code skip locked}: the purge never makes a login or a refresh wait, and several instances can run
  * it at once.
  */
@@ -22,14 +22,14 @@ import java.time.Instant;
 public class StoragePurge {
 
     /** What one run deleted. */
-    public record Report(long sessions, long events, long loginAttempts) {
+    public record Report(long sessions, long events, long lockoutCounts) {
     }
 
     private static final Logger LOG = Logger.getLogger(StoragePurge.class);
     private static final int MAX_BATCHES_PER_TABLE = 200;
 
     /*
-     * The three batch deletes are native statements for "skip locked": a row that a login, a refresh
+     * The batch deletes are native statements for "skip locked": a row that a login, a refresh
      * or another instance's purge holds is left for the next run instead of waited for. A session is
      * dead since it was revoked, or since the earlier of its absolute end and its refresh expiry
      * (the expression the index sessions_dead_since is built on).
@@ -42,10 +42,20 @@ public class StoragePurge {
     private static final String OLD_EVENTS = """
             delete from security_events where id in (
                 select id from security_events where at < :cutoff limit :batch for update skip locked)""";
-    private static final String STALE_ATTEMPTS = """
-            delete from login_attempts where email_hash in (
-                select email_hash from login_attempts
+    /*
+     * Lockout counts (docs/api.md "Account lockout") older than 24 hours count for nothing (the next failure
+     * would start them over) once no lock is running: an (account, address) count from its last failure, an
+     * account's count from the start of its window.
+     */
+    private static final String STALE_ADDRESS_COUNTS = """
+            delete from address_failure_counts where key_hash in (
+                select key_hash from address_failure_counts
                  where last_failure_at < :cutoff and (locked_until is null or locked_until < :now)
+                 limit :batch for update skip locked)""";
+    private static final String STALE_ACCOUNT_COUNTS = """
+            delete from account_failure_counts where email_hash in (
+                select email_hash from account_failure_counts
+                 where window_start < :cutoff and (locked_until is null or locked_until < :now)
                  limit :batch for update skip locked)""";
 
     private final GatehouseConfig.Purge config;
@@ -64,9 +74,9 @@ public class StoragePurge {
         }
         try {
             Report report = purge();
-            if (report.sessions() + report.events() + report.loginAttempts() > 0) {
-                LOG.infof("Purged %d dead sessions, %d security events, %d lockout rows", report.sessions(),
-                        report.events(), report.loginAttempts());
+            if (report.sessions() + report.events() + report.lockoutCounts() > 0) {
+                LOG.infof("Purged %d dead sessions, %d security events, %d lockout counts", report.sessions(),
+                        report.events(), report.lockoutCounts());
             }
         } catch (RuntimeException e) {
             // the next run tries again; a database outage must not flood the log with stack traces
@@ -81,8 +91,9 @@ public class StoragePurge {
         Instant attemptCutoff = now.minus(Duration.ofHours(24));
         long sessions = inBatches(DEAD_SESSIONS, sessionCutoff, null);
         long events = inBatches(OLD_EVENTS, eventCutoff, null);
-        long attempts = inBatches(STALE_ATTEMPTS, attemptCutoff, now);
-        return new Report(sessions, events, attempts);
+        long lockoutCounts = inBatches(STALE_ADDRESS_COUNTS, attemptCutoff, now)
+                + inBatches(STALE_ACCOUNT_COUNTS, attemptCutoff, now);
+        return new Report(sessions, events, lockoutCounts);
     }
 
     private long inBatches(String sql, Instant cutoff, Instant lockedBefore) {
