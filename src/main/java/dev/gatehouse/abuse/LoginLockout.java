@@ -1,6 +1,7 @@
 package dev.gatehouse.abuse;
 
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.ops.AuthMetrics;
 import dev.gatehouse.problem.RateLimitedException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Singleton;
@@ -13,74 +14,116 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Per-account progressive lockout (docs/threat-model.md "Password guessing"), kept in PostgreSQL so
- * every instance agrees. A failure is a wrong password or an unknown email, counted alike so the
- * answer never tells them apart. After {@code max-failures} in a row the account is locked for
+ * The lockout (docs/api.md "Account lockout"), kept in PostgreSQL so every instance agrees. A failure is
+ * a wrong password or an unknown email at login, or a wrong current password at the password change,
+ * counted alike so the answer never tells a known account from an unknown one.
+ * <p>
+ * Failures count per (account, client address; an IPv6 address as its /64, {@link AddressKey}): after
+ * {@code max-failures} in a row from one address the account is locked <em>for that address</em> for
  * {@code base-delay}; each failure after a lock has run out locks again for twice as long, up to
- * {@code max-delay}. A success, or 24 hours without a failure, starts over.
+ * {@code max-delay}. So a stranger's failures lock the stranger out, not the owner. Across every address,
+ * {@code account-max-failures} within 24 hours lock the account from everywhere for {@code max-delay},
+ * renewed by each further failure. Only an answer that issues tokens resets a count, and only that
+ * address's; 24 hours without a failure clear all.
  */
 @Singleton
 public class LoginLockout {
 
-    static final Duration RESET_AFTER = Duration.ofHours(24);
+    static final Duration WINDOW = Duration.ofHours(24);
 
     /*
-     * One upsert: concurrent failures on one account serialize on its row and all count (a read, then
-     * a write, would let two failures read the same count and lose one). A run of failures older than
-     * RESET_AFTER starts over.
+     * One upsert: concurrent failures on one (account, address) serialize on its row and all count (a read,
+     * then a write, would let two failures read the same count and lose one). A run of failures older than
+     * WINDOW starts over.
      */
-    private static final String COUNT_FAILURE = """
-            insert into login_attempts as a (email_hash, failures, last_failure_at) values (:key, 1, :now)
-            on conflict (email_hash) do update
-               set failures = case when a.last_failure_at < :reset then 1 else a.failures + 1 end,
-                   locked_until = case when a.last_failure_at < :reset then null else a.locked_until end,
+    private static final String COUNT_ADDRESS_FAILURE = """
+            insert into address_failure_counts as c (key_hash, failures, last_failure_at) values (:key, 1, :now)
+            on conflict (key_hash) do update
+               set failures = case when c.last_failure_at < :windowStart then 1 else c.failures + 1 end,
+                   locked_until = case when c.last_failure_at < :windowStart then null else c.locked_until end,
                    last_failure_at = excluded.last_failure_at
+            returning failures""";
+
+    /*
+     * One upsert, for the same race across addresses: simultaneous failures from many addresses serialize on
+     * the account's row and all count towards account-max-failures. The window opens with the first failure
+     * and lasts WINDOW; the next failure after it opens a new one.
+     */
+    private static final String COUNT_ACCOUNT_FAILURE = """
+            insert into account_failure_counts as c (email_hash, failures, window_start) values (:key, 1, :now)
+            on conflict (email_hash) do update
+               set failures = case when c.window_start < :windowStart then 1 else c.failures + 1 end,
+                   window_start = case when c.window_start < :windowStart then excluded.window_start
+                                       else c.window_start end
             returning failures""";
 
     private final GatehouseConfig.Lockout config;
     private final Clock clock;
+    private final AuthMetrics metrics;
 
-    LoginLockout(GatehouseConfig config, Clock clock) {
+    LoginLockout(GatehouseConfig config, Clock clock, AuthMetrics metrics) {
         this.config = config.lockout();
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /**
-     * 429 while the account is locked, whatever the password; such attempts are not counted. One
-     * read. Returns whether the account has failures on record, so that a successful login only
-     * pays for {@link #reset} when there is something to reset.
+     * 429 while the account is locked for this address or for every address, whatever the password; such
+     * attempts are not counted. Returns whether this address has failures on record, so that a successful
+     * login only pays for {@link #reset} when there is something to reset.
      */
-    public boolean checkNotLocked(String normalizedEmail) {
-        LoginAttempt attempts = QuarkusTransaction.requiringNew()
-                .call(() -> LoginAttempt.<LoginAttempt>findById(key(normalizedEmail)));
+    public boolean checkNotLocked(String normalizedEmail, String clientAddress) {
+        Keys keys = Keys.of(normalizedEmail, clientAddress);
         Instant now = clock.instant();
-        if (attempts != null && attempts.lockedUntil != null && attempts.lockedUntil.isAfter(now)) {
-            throw new RateLimitedException(secondsUntil(attempts.lockedUntil, now));
-        }
-        return attempts != null;
-    }
-
-    /** Counts a failure; returns true when it locked the account. */
-    public boolean recordFailure(String normalizedEmail) {
-        byte[] key = key(normalizedEmail);
         return QuarkusTransaction.requiringNew().call(() -> {
-            Instant now = clock.instant();
-            int failures = ((Number) LoginAttempt.getEntityManager().createNativeQuery(COUNT_FAILURE)
-                    .setParameter("key", key).setParameter("now", now).setParameter("reset", now.minus(RESET_AFTER))
-                    .getSingleResult()).intValue();
-            if (failures < config.maxFailures()) {
-                return false;
+            AddressFailureCount fromAddress = AddressFailureCount.findById(keys.address());
+            AccountFailureCount onAccount = AccountFailureCount.findById(keys.account());
+            Instant lockedUntil = latest(fromAddress == null ? null : fromAddress.lockedUntil,
+                    onAccount == null ? null : onAccount.lockedUntil);
+            if (lockedUntil != null && lockedUntil.isAfter(now)) {
+                throw new RateLimitedException(secondsUntil(lockedUntil, now));
             }
-            LoginAttempt.update("lockedUntil = ?1 where emailHash = ?2", now.plus(lockDuration(failures)), key);
-            return true;
+            return fromAddress != null;
         });
     }
 
-    /** A successful login starts over. */
-    public void reset(String normalizedEmail) {
-        byte[] key = key(normalizedEmail);
-        QuarkusTransaction.requiringNew().run(() -> LoginAttempt.delete("emailHash", key));
+    /**
+     * Counts a failure from this address and on the account; a count that reaches its limit locks (and
+     * counts a lockout in the metrics). One transaction that takes the address row, then the account row:
+     * every failure takes them in that order, so concurrent failures cannot deadlock.
+     */
+    public void recordFailure(String normalizedEmail, String clientAddress) {
+        Keys keys = Keys.of(normalizedEmail, clientAddress);
+        boolean locked = QuarkusTransaction.requiringNew().call(() -> {
+            Instant now = clock.instant();
+            Instant windowStart = now.minus(WINDOW);
+            boolean lockedNow = false;
+            int fromAddress = count(COUNT_ADDRESS_FAILURE, keys.address(), now, windowStart);
+            if (fromAddress >= config.maxFailures()) {
+                AddressFailureCount.update("lockedUntil = ?1 where keyHash = ?2", now.plus(lockDuration(fromAddress)),
+                        keys.address());
+                lockedNow = true;
+            }
+            int onAccount = count(COUNT_ACCOUNT_FAILURE, keys.account(), now, windowStart);
+            if (onAccount >= config.accountMaxFailures()) {
+                // renewed by each further failure while the window's count stays at or over the limit
+                AccountFailureCount.update("lockedUntil = ?1 where emailHash = ?2", now.plus(config.maxDelay()),
+                        keys.account());
+                lockedNow = true;
+            }
+            return lockedNow;
+        });
+        if (locked) {
+            metrics.lockout();
+        }
     }
+
+    /** An answer that issued tokens starts this address's count over; the account-wide count stays. */
+    public void reset(String normalizedEmail, String clientAddress) {
+        byte[] key = Keys.of(normalizedEmail, clientAddress).address();
+        QuarkusTransaction.requiringNew().run(() -> AddressFailureCount.delete("keyHash", key));
+    }
+
     /** The n-th lock (n = failures - max + 1) lasts base · 2^(n-1), at most max-delay. */
     Duration lockDuration(int failures) {
         int doublings = Math.min(failures - config.maxFailures(), 30);
@@ -88,16 +131,42 @@ public class LoginLockout {
         return delay.compareTo(config.maxDelay()) > 0 ? config.maxDelay() : delay;
     }
 
+    private static int count(String upsert, byte[] key, Instant now, Instant windowStart) {
+        return ((Number) AddressFailureCount.getEntityManager().createNativeQuery(upsert)
+                .setParameter("key", key).setParameter("now", now).setParameter("windowStart", windowStart)
+                .getSingleResult()).intValue();
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
+    }
+
     private static long secondsUntil(Instant until, Instant now) {
         long millis = Duration.between(now, until).toMillis();
         return Math.max(1, (millis + 999) / 1000);
     }
 
-    private static byte[] key(String normalizedEmail) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(normalizedEmail.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /**
+     * The row keys: SHA-256 of the normalized email for the account, and of the email, a NUL and the
+     * address key for the (account, address) pair. Never the email or the address themselves.
+     */
+    private record Keys(byte[] account, byte[] address) {
+
+        static Keys of(String normalizedEmail, String clientAddress) {
+            byte[] email = normalizedEmail.getBytes(StandardCharsets.UTF_8);
+            MessageDigest pair = sha256();
+            pair.update(email);
+            pair.update((byte) 0);
+            pair.update(AddressKey.of(clientAddress).getBytes(StandardCharsets.UTF_8));
+            return new Keys(sha256().digest(email), pair.digest());
+        }
+
+        private static MessageDigest sha256() {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * Per-client-IP token buckets on login, register and refresh (docs/api.md "Per-IP rate limits"), per
- * instance. Buckets live in a bounded, expiring map so that an attacker with many addresses cannot
+ * instance; the password change takes its tokens from the login bucket. Buckets live in a bounded, expiring map so that an attacker with many addresses cannot
  * exhaust memory.
  */
 @Singleton

@@ -1,11 +1,13 @@
 package dev.gatehouse.account;
 
+import dev.gatehouse.abuse.LoginLockout;
 import dev.gatehouse.common.SecureIds;
 import dev.gatehouse.event.SecurityEventKind;
 import dev.gatehouse.event.SecurityEvents;
 import dev.gatehouse.problem.Problems;
 import dev.gatehouse.session.Revocations;
 import dev.gatehouse.session.SessionRevocation;
+import dev.gatehouse.user.Emails;
 import dev.gatehouse.user.Passwords;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserStatus;
@@ -30,14 +32,16 @@ import java.util.UUID;
 public class AccountSecurity {
 
     private final Passwords passwords;
+    private final LoginLockout lockout;
     private final SessionRevocation sessions;
     private final Revocations revocations;
     private final SecurityEvents events;
     private final Clock clock;
 
-    AccountSecurity(Passwords passwords, SessionRevocation sessions, Revocations revocations, SecurityEvents events,
-                    Clock clock) {
+    AccountSecurity(Passwords passwords, LoginLockout lockout, SessionRevocation sessions, Revocations revocations,
+                    SecurityEvents events, Clock clock) {
         this.passwords = passwords;
+        this.lockout = lockout;
         this.sessions = sessions;
         this.revocations = revocations;
         this.events = events;
@@ -55,10 +59,20 @@ public class AccountSecurity {
     /**
      * Password change (docs/api.md "POST /api/auth/password"): every other session goes; the calling
      * access token dies with the old stamp, while the current session's refresh token yields a fresh one.
+     * The current password is guarded like a login's (docs/api.md "Account lockout"): 429 while the account
+     * is locked for this client address or everywhere, checked before the password; a wrong one counts as a
+     * failure. A success issues no tokens, so it resets no count.
      */
-    public void changePassword(UUID userId, UUID currentSessionId, String currentPassword, String newPassword) {
+    public void changePassword(UUID userId, UUID currentSessionId, String currentPassword, String newPassword,
+                               String clientAddress) {
         User user = QuarkusTransaction.requiringNew().call(() -> User.<User>findById(userId));
-        if (user == null || !passwords.verify(currentPassword, user.passwordHash)) {
+        if (user == null) {
+            throw Problems.invalidCurrentPassword();
+        }
+        String email = Emails.normalize(user.email); // the lockout's key for this account, as a login computes it
+        lockout.checkNotLocked(email, clientAddress);
+        if (!passwords.verify(currentPassword, user.passwordHash)) {
+            lockout.recordFailure(email, clientAddress);
             throw Problems.invalidCurrentPassword();
         }
         String newHash = passwords.hash(newPassword); // Argon2id outside the transaction

@@ -172,10 +172,14 @@ public class AuthResource {
     @POST
     @Path("/password")
     @Authenticated
-    public Response changePassword(@Valid PasswordChangeRequest request) {
+    public Response changePassword(@Valid PasswordChangeRequest request, @Context HttpServerRequest http) {
         requireBody(request);
+        String clientIp = clientAddress.of(http);
+        // docs/api.md "POST /api/auth/password": a current-password guess takes a token of the per-IP login bucket
+        rateLimits.check(RateLimits.Endpoint.LOGIN, clientIp);
         Caller caller = Caller.of(identity);
-        accountSecurity.changePassword(caller.userId(), caller.sessionId(), request.currentPassword(), request.newPassword());
+        accountSecurity.changePassword(caller.userId(), caller.sessionId(), request.currentPassword(), request.newPassword(),
+                clientIp);
         return Response.noContent().build();
     }
 

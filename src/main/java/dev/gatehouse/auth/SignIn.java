@@ -1,7 +1,6 @@
 package dev.gatehouse.auth;
 
 import dev.gatehouse.abuse.LoginLockout;
-import dev.gatehouse.ops.AuthMetrics;
 import dev.gatehouse.problem.ProblemException;
 import dev.gatehouse.problem.Problems;
 import dev.gatehouse.session.Origin;
@@ -19,10 +18,8 @@ public class SignIn {
     private final Passwords passwords;
     private final RefreshTokens refreshTokens;
     private final LoginLockout lockout;
-    private final AuthMetrics metrics;
 
-    SignIn(Passwords passwords, RefreshTokens refreshTokens, LoginLockout lockout, AuthMetrics metrics) {
-        this.metrics = metrics;
+    SignIn(Passwords passwords, RefreshTokens refreshTokens, LoginLockout lockout) {
         this.passwords = passwords;
         this.lockout = lockout;
         this.refreshTokens = refreshTokens;
@@ -30,18 +27,16 @@ public class SignIn {
 
     public RefreshTokens.Issued login(LoginRequest request, Origin origin) {
         // The order of checks of docs/api.md "POST /api/auth/login": a locked account answers 429 whatever the password.
-        boolean failuresOnRecord = lockout.checkNotLocked(request.email());
+        String address = origin.ipAddress();
+        boolean failuresOnRecord = lockout.checkNotLocked(request.email(), address);
         User user = QuarkusTransaction.requiringNew().call(() -> User.findByEmail(request.email()).orElse(null));
         if (user == null) {
             // Same Argon2id work as a real check, so the answer time does not reveal that the email is unknown.
             passwords.verifyDummy(request.password());
-            throw failure(request.email());
+            throw failure(request.email(), address);
         }
         if (!passwords.verify(request.password(), user.passwordHash)) {
-            throw failure(request.email());
-        }
-        if (failuresOnRecord) {
-            lockout.reset(request.email());
+            throw failure(request.email(), address);
         }
         // Only the right password learns that the account is suspended (docs/api.md "POST /api/auth/login").
         if (!user.isActive()) {
@@ -49,14 +44,17 @@ public class SignIn {
         }
         // docs/threat-model.md "Password hashing": parameters raised since the hash was made are applied on this successful login.
         String rehash = passwords.needsRehash(user.passwordHash) ? passwords.hash(request.password()) : null;
-        return refreshTokens.startSession(user.id, user.passwordHash, rehash, origin);
+        RefreshTokens.Issued issued = refreshTokens.startSession(user.id, user.passwordHash, rehash, origin);
+        // docs/api.md "Account lockout": only an answer that issues tokens resets a count, and only this address's.
+        if (failuresOnRecord) {
+            lockout.reset(request.email(), address);
+        }
+        return issued;
     }
 
-    /** Counts the failure against the account (known or not, alike) and answers 401. */
-    private ProblemException failure(String email) {
-        if (lockout.recordFailure(email)) {
-            metrics.lockout();
-        }
+    /** Counts the failure against the account from this address (known or not, alike) and answers 401. */
+    private ProblemException failure(String email, String address) {
+        lockout.recordFailure(email, address);
         return Problems.invalidCredentials();
     }
 }

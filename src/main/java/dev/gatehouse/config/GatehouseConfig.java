@@ -125,11 +125,17 @@ public interface GatehouseConfig {
         }
     }
 
-    /** Per-account lockout (docs/api.md "Account lockout"): always on. */
+    /** The lockout per (account, client address) and per account (docs/api.md "Account lockout"): always on. */
     interface Lockout {
+        /** Failures in a row from one address before the account is locked for that address. */
         @WithDefault("5")
         @Min(1)
         int maxFailures();
+
+        /** Failures from every address within 24 hours before the account is locked from everywhere for max-delay. */
+        @WithDefault("50")
+        @Min(1)
+        int accountMaxFailures();
 
         @WithDefault("PT30S")
         Duration baseDelay();

@@ -14,8 +14,8 @@ import java.time.Instant;
 /**
  * Keeps storage bounded (docs/operations.md "Storage purge"): deletes sessions that have been dead
  * (revoked, ended or expired) for longer than the retention, with their token hashes (cascade), old
- * security events, and stale lockout rows; and erases the sealed successors whose reuse window is
- * over (docs/tokens.md "Sealed successor"). Small batches, each its own short transaction, and
+ * security events, and stale lockout counts; and erases the sealed successors whose reuse window
+ * is over (docs/tokens.md "Sealed successor"). Small batches, each its own short transaction, and
  * {@code skip locked}: the purge never makes a login or a refresh wait, and several instances can run
  * it at once.
  */
@@ -23,7 +23,7 @@ import java.time.Instant;
 public class StoragePurge {
 
     /** What one run deleted. */
-    public record Report(long sessions, long events, long loginAttempts, long sealedSuccessors) {
+    public record Report(long sessions, long events, long lockoutCounts, long sealedSuccessors) {
     }
 
     private static final Logger LOG = Logger.getLogger(StoragePurge.class);
@@ -43,10 +43,20 @@ public class StoragePurge {
     private static final String OLD_EVENTS = """
             delete from security_events where id in (
                 select id from security_events where at < :cutoff limit :batch for update skip locked)""";
-    private static final String STALE_ATTEMPTS = """
-            delete from login_attempts where email_hash in (
-                select email_hash from login_attempts
+    /*
+     * Lockout counts (docs/api.md "Account lockout") older than 24 hours count for nothing (the next failure
+     * would start them over) once no lock is running: an (account, address) count from its last failure, an
+     * account's count from the start of its window.
+     */
+    private static final String STALE_ADDRESS_COUNTS = """
+            delete from address_failure_counts where key_hash in (
+                select key_hash from address_failure_counts
                  where last_failure_at < :cutoff and (locked_until is null or locked_until < :now)
+                 limit :batch for update skip locked)""";
+    private static final String STALE_ACCOUNT_COUNTS = """
+            delete from account_failure_counts where email_hash in (
+                select email_hash from account_failure_counts
+                 where window_start < :cutoff and (locked_until is null or locked_until < :now)
                  limit :batch for update skip locked)""";
     /*
      * A sealed successor is needed only inside the reuse window; after it, it is erased (the rotation
@@ -77,9 +87,9 @@ public class StoragePurge {
         }
         try {
             Report report = purge();
-            if (report.sessions() + report.events() + report.loginAttempts() + report.sealedSuccessors() > 0) {
-                LOG.infof("Purged %d dead sessions, %d security events, %d lockout rows, %d sealed successors",
-                        report.sessions(), report.events(), report.loginAttempts(), report.sealedSuccessors());
+            if (report.sessions() + report.events() + report.lockoutCounts() + report.sealedSuccessors() > 0) {
+                LOG.infof("Purged %d dead sessions, %d security events, %d lockout counts, %d sealed successors",
+                        report.sessions(), report.events(), report.lockoutCounts(), report.sealedSuccessors());
             }
         } catch (RuntimeException e) {
             // the next run tries again; a database outage must not flood the log with stack traces
@@ -94,10 +104,11 @@ public class StoragePurge {
         Instant attemptCutoff = now.minus(Duration.ofHours(24));
         long sessions = inBatches(DEAD_SESSIONS, sessionCutoff, null);
         long events = inBatches(OLD_EVENTS, eventCutoff, null);
-        long attempts = inBatches(STALE_ATTEMPTS, attemptCutoff, now);
+        long lockoutCounts = inBatches(STALE_ADDRESS_COUNTS, attemptCutoff, now)
+                + inBatches(STALE_ACCOUNT_COUNTS, attemptCutoff, now);
         // docs/tokens.md "Sealed successor": erased once the reuse window is over
         long seals = inBatches(EXPIRED_SEALS, now.minus(reuseGrace.isNegative() ? Duration.ZERO : reuseGrace), null);
-        return new Report(sessions, events, attempts, seals);
+        return new Report(sessions, events, lockoutCounts, seals);
     }
 
     private long inBatches(String sql, Instant cutoff, Instant lockedBefore) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.abuse;
 
 import dev.gatehouse.support.Api;
+import dev.gatehouse.support.Db;
 import dev.gatehouse.support.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -21,6 +22,8 @@ class LockoutTest {
 
     @Inject
     TestClock clock;
+    @Inject
+    Db db;
 
     @AfterEach
     void resetClock() {
@@ -99,6 +102,19 @@ class LockoutTest {
             fail(account.email());
         }
         Api.login(account);
+    }
+
+    @Test
+    void onlyAnAnswerThatIssuesTokensResetsTheCount() {
+        Api.Account account = Api.register();
+        for (int i = 0; i < 4; i++) {
+            fail(account.email());
+        }
+        db.update("update users set status = 'suspended' where id = ?", java.util.UUID.fromString(account.id()));
+        loginResponse(account.email(), account.password()).then().statusCode(403).body("code", equalTo("account_suspended"));
+        db.update("update users set status = 'active' where id = ?", java.util.UUID.fromString(account.id()));
+        fail(account.email()); // the fifth in a row: the 403 reset nothing
+        locked(account.email(), account.password());
     }
 
     @Test

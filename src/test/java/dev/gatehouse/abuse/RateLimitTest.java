@@ -81,4 +81,33 @@ class RateLimitTest {
                 .body(Map.of("refreshToken", "gatehouse_rt_unknown")).post("/api/auth/refresh")
                 .then().statusCode(429).header("Retry-After", org.hamcrest.Matchers.notNullValue());
     }
+
+    /** docs/api.md "POST /api/auth/password": each current-password guess takes a token of the caller's login bucket. */
+    @Test
+    void passwordChangeTakesTheLoginBucket() {
+        String email = Api.uniqueEmail();
+        given().header("X-Forwarded-For", "198.51.100.40").contentType("application/json")
+                .body(Map.of("email", email, "password", Api.PASSWORD)).post("/api/auth/register").then().statusCode(201);
+        String accessToken = given().header("X-Forwarded-For", "198.51.100.41").contentType("application/json")
+                .body(Map.of("email", email, "password", Api.PASSWORD)).post("/api/auth/login")
+                .then().statusCode(200).extract().path("accessToken");
+        for (int i = 0; i < 3; i++) { // the burst, fewer than the lockout's 5
+            changePassword(accessToken, "198.51.100.42", "not my password").then().statusCode(400)
+                    .body("code", equalTo("invalid_current_password"));
+        }
+        Response limited = changePassword(accessToken, "198.51.100.42", Api.PASSWORD);
+        limited.then().statusCode(429).body("code", equalTo("rate_limited"));
+        assertTrue(Long.parseLong(limited.header("Retry-After")) >= 1);
+        // one bucket for both endpoints: the login from that address is over the limit too
+        given().header("Forwarded", "for=198.51.100.42").header("X-Forwarded-For", "198.51.100.42")
+                .contentType("application/json").body(Map.of("email", email, "password", Api.PASSWORD))
+                .post("/api/auth/login").then().statusCode(429);
+    }
+
+    private static Response changePassword(String accessToken, String clientIp, String currentPassword) {
+        return given().auth().oauth2(accessToken).header("Forwarded", "for=" + clientIp).header("X-Forwarded-For", clientIp)
+                .contentType("application/json")
+                .body(Map.of("currentPassword", currentPassword, "newPassword", "a brand new password"))
+                .post("/api/auth/password");
+    }
 }

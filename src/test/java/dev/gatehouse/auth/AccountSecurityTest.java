@@ -3,10 +3,14 @@ package dev.gatehouse.auth;
 import dev.gatehouse.support.Api;
 import dev.gatehouse.support.Api.Tokens;
 import dev.gatehouse.support.Db;
+import dev.gatehouse.support.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -18,6 +22,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** docs/api.md "POST /api/auth/logout-all" and "POST /api/auth/password". */
 @QuarkusTest
@@ -25,6 +30,19 @@ class AccountSecurityTest {
 
     @Inject
     Db db;
+    @Inject
+    TestClock clock;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
+    private static Response changePassword(String accessToken, String currentPassword) {
+        return given().auth().oauth2(accessToken).contentType("application/json")
+                .body(Map.of("currentPassword", currentPassword, "newPassword", "a brand new password"))
+                .post("/api/auth/password");
+    }
 
     @Test
     void logoutAllEndsEverySessionAndEveryAccessToken() {
@@ -94,5 +112,26 @@ class AccountSecurityTest {
         given().contentType("application/json")
                 .body(Map.of("currentPassword", account.password(), "newPassword", "a brand new password"))
                 .post("/api/auth/password").then().statusCode(401);
+    }
+
+    @Test
+    void wrongCurrentPasswordsCountForTheLockoutAndThenEvenTheRightOneGets429() {
+        Api.Account account = register();
+        Tokens tokens = login(account);
+        for (int i = 0; i < 5; i++) {
+            changePassword(tokens.accessToken(), "not my password").then().statusCode(400)
+                    .body("code", equalTo("invalid_current_password"));
+        }
+        // docs/api.md "Account lockout": the lock is checked before the password, and it is the login's lock too
+        Response locked = changePassword(tokens.accessToken(), account.password());
+        locked.then().statusCode(429).contentType("application/problem+json").body("code", equalTo("rate_limited"));
+        long retryAfter = Long.parseLong(locked.header("Retry-After"));
+        assertTrue(retryAfter > 25 && retryAfter <= 30, "Retry-After " + retryAfter);
+        Api.loginResponse(account.email(), account.password()).then().statusCode(429);
+        me(tokens.accessToken()).then().statusCode(200); // nothing was changed
+
+        clock.advance(Duration.ofSeconds(31));
+        changePassword(tokens.accessToken(), account.password()).then().statusCode(204);
+        Api.loginResponse(account.email(), "a brand new password").then().statusCode(200);
     }
 }

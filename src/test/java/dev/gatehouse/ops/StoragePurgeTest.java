@@ -35,22 +35,32 @@ class StoragePurgeTest {
                 UUID.fromString(longExpired.sessionId()));
         db.update("insert into security_events (user_id, kind, at) values (?, 'logout_all', now() - interval '91 days')", userId);
         db.update("insert into security_events (user_id, kind, at) values (?, 'logout_all', now() - interval '89 days')", userId);
-        db.update("insert into login_attempts (email_hash, failures, last_failure_at) values (?, 3, now() - interval '25 hours')",
+        db.update("insert into address_failure_counts (key_hash, failures, last_failure_at) values (?, 3, now() - interval '25 hours')",
                 (Object) new byte[]{1, 2, 3});
-        db.update("insert into login_attempts (email_hash, failures, last_failure_at) values (?, 3, now() - interval '1 hour')",
+        db.update("insert into address_failure_counts (key_hash, failures, last_failure_at) values (?, 3, now() - interval '1 hour')",
                 (Object) new byte[]{4, 5, 6});
+        db.update("insert into account_failure_counts (email_hash, failures, window_start) values (?, 3, now() - interval '25 hours')",
+                (Object) new byte[]{1, 2, 3});
+        db.update("insert into account_failure_counts (email_hash, failures, window_start, locked_until)"
+                + " values (?, 60, now() - interval '25 hours', now() + interval '10 minutes')", (Object) new byte[]{4, 5, 6});
+        db.update("insert into account_failure_counts (email_hash, failures, window_start) values (?, 3, now() - interval '1 hour')",
+                (Object) new byte[]{7, 8, 9});
 
         StoragePurge.Report report = purge.purge();
 
-        assertTrue(report.sessions() >= 2 && report.events() >= 1 && report.loginAttempts() >= 1, report.toString());
+        assertTrue(report.sessions() >= 2 && report.events() >= 1 && report.lockoutCounts() >= 2, report.toString());
         assertEquals(0L, db.count("select count(*) from sessions where id in (?, ?)",
                 UUID.fromString(longRevoked.sessionId()), UUID.fromString(longExpired.sessionId())));
         assertEquals(0L, db.count("select count(*) from refresh_tokens where session_id = ?", UUID.fromString(longRevoked.sessionId())));
         assertEquals(2L, db.count("select count(*) from sessions where id in (?, ?)",
                 UUID.fromString(live.sessionId()), UUID.fromString(recentlyRevoked.sessionId())));
         assertEquals(1L, db.count("select count(*) from security_events where user_id = ?", userId));
-        assertEquals(0L, db.count("select count(*) from login_attempts where email_hash = ?", (Object) new byte[]{1, 2, 3}));
-        assertEquals(1L, db.count("select count(*) from login_attempts where email_hash = ?", (Object) new byte[]{4, 5, 6}));
+        assertEquals(0L, db.count("select count(*) from address_failure_counts where key_hash = ?", (Object) new byte[]{1, 2, 3}));
+        assertEquals(1L, db.count("select count(*) from address_failure_counts where key_hash = ?", (Object) new byte[]{4, 5, 6}));
+        assertEquals(0L, db.count("select count(*) from account_failure_counts where email_hash = ?", (Object) new byte[]{1, 2, 3}));
+        // a running lock stays although its window has ended; a window still open stays
+        assertEquals(1L, db.count("select count(*) from account_failure_counts where email_hash = ?", (Object) new byte[]{4, 5, 6}));
+        assertEquals(1L, db.count("select count(*) from account_failure_counts where email_hash = ?", (Object) new byte[]{7, 8, 9}));
         Api.me(Api.refresh(live.refreshToken()).accessToken()).then().statusCode(200);
     }
 
