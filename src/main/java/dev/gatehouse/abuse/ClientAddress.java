@@ -123,6 +123,12 @@ public class ClientAddress {
     private static List<String> forwardedFor(List<String> values) {
         List<String> hops = new ArrayList<>();
         for (String value : values) {
+            if (!quotesClosed(value)) {
+                // An open quote would swallow what a proxy appended after the client's text: with the
+                // proxy's own entry unreadable, nothing in the header can be trusted, so the peer is used.
+                hops.add(null);
+                return hops;
+            }
             for (String element : splitOutsideQuotes(value, ',')) {
                 if (!element.isBlank()) {
                     hops.add(forNode(element));
@@ -203,6 +209,22 @@ public class ClientAddress {
             return Integer.parseInt(port) <= 65535;
         }
         return port.matches("_[A-Za-z0-9._-]+");
+    }
+
+    /** Whether every quoted string is closed and no escape is left dangling. */
+    private static boolean quotesClosed(String value) {
+        boolean quoted = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (quoted && c == '\\') {
+                if (++i == value.length()) {
+                    return false;
+                }
+            } else if (c == '"') {
+                quoted = !quoted;
+            }
+        }
+        return !quoted;
     }
 
     /** Splits at {@code separator} outside RFC 9110 §5.6.4 quoted strings (with their backslash escapes). */

@@ -205,4 +205,13 @@ class ClientAddressTest {
         assertEquals("198.51.100.2", ClientAddress.bucketKey("198.51.100.2"));
         assertEquals(null, ClientAddress.bucketKey(null));
     }
+
+    /** A proxy that appends its entry to the client's line: an open quote must not swallow it. */
+    @Test
+    void anUnclosedQuoteCannotSwallowWhatTheProxyAppended() {
+        assertEquals("10.0.0.2", viaForwarded("for=198.51.100.7;x=\"" + ", for=203.0.113.50"));
+        assertEquals("10.0.0.2", viaForwarded("for=198.51.100.7;x=\"\\" + ", for=203.0.113.50"));
+        // closed quotes are fine
+        assertEquals("203.0.113.50", viaForwarded("for=198.51.100.7;x=\"a,b\"" + ", for=203.0.113.50"));
+    }
 }
