@@ -97,6 +97,21 @@ public class StoragePurge {
         }
     }
 
+    /**
+     * Sealed successors are erased every minute, whether or not the rest of the purge runs: a seal
+     * outside its window is only a risk (with a database copy and an old token it opens to a live
+     * one), so it lives at most the reuse window and a minute (docs/tokens.md "Sealed successor").
+     */
+    @Scheduled(every = "60s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void eraseExpiredSeals() {
+        try {
+            Instant now = clock.instant();
+            inBatches(EXPIRED_SEALS, now.minus(reuseGrace.isNegative() ? Duration.ZERO : reuseGrace), null);
+        } catch (RuntimeException e) {
+            LOG.warnf("Erasing expired sealed successors failed: %s", e.getClass().getSimpleName());
+        }
+    }
+
     public Report purge() {
         Instant now = clock.instant();
         Instant sessionCutoff = now.minus(config.sessionRetention());

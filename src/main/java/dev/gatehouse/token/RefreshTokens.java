@@ -160,7 +160,9 @@ public class RefreshTokens {
         // docs/tokens.md "Sealed successor": a random successor, kept sealed on T's row for a retry.
         String successor = codec.newToken();
         byte[] successorHash = RefreshTokenCodec.hash(successor);
-        byte[] sealed = codec.seal(token, successor, sessionId);
+        // With no reuse window (strict mode) nothing ever opens a seal: none is written.
+        Duration window = config.refreshToken().reuseGrace();
+        byte[] sealed = window.isZero() || window.isNegative() ? null : codec.seal(token, successor, sessionId);
         Instant now = clock.instant();
         Rotated rotated = rotation.rotate(hash, sessionId, successorHash, sealed, now, now.plus(config.refreshToken().ttl()),
                 config.refreshToken().history());
