@@ -2,6 +2,7 @@ package dev.gatehouse.admin;
 
 import dev.gatehouse.account.AccountSecurity;
 import dev.gatehouse.common.Ids;
+import dev.gatehouse.common.PlainText;
 import dev.gatehouse.event.SecurityEventView;
 import dev.gatehouse.event.SecurityEvents;
 import dev.gatehouse.problem.Problem;
@@ -62,6 +63,11 @@ public class AdminResource {
     public List<AdminUserView> find(@QueryParam("email") String email, @QueryParam("page") String page,
                                     @QueryParam("size") String size) {
         if (email != null) {
+            if (!PlainText.Validator.isPlain(email, false)) {
+                // docs/api.md "Input rules": the same rule as every email that enters
+                throw new ProblemException(ProblemCode.VALIDATION_FAILED, "Invalid query parameter email.",
+                        List.of(new Problem.FieldError("email", "must not contain control, invisible or unassigned characters or spaces")));
+            }
             return accounts.findByEmail(email).map(AdminUserView::of).stream().toList();
         }
         int pageIndex = intParam("page", page, 0, 0, Integer.MAX_VALUE);

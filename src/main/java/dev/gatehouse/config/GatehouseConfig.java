@@ -191,6 +191,13 @@ public interface GatehouseConfig {
          * (docs/api.md "Client address"). Empty: the TCP peer is the client.
          */
         Optional<List<String>> trustedProxies();
+
+        /**
+         * Longest time a connection may take to deliver one request's headers and body, from its
+         * opening or the request's first byte; slower connections are closed (abuse/SlowClients).
+         */
+        @WithDefault("PT30S")
+        Duration requestReadTimeout();
     }
 
     /**
