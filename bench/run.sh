@@ -165,8 +165,10 @@ floors() { # <jdk> <java>: one more measurement of each floor; the summary keeps
 # target: which server the load goes to (gatehouse or keycloak); server_pid: whose CPU is counted.
 target=gatehouse
 server_pid=
-wait_ready() { # <url> <pid of the launcher> <log>
-  until curl -sf -o /dev/null "$1"; do
+wait_ready() { # <urls, space-separated: the first that answers 200 wins> <pid of the launcher> <log>
+  local url
+  while :; do
+    for url in $1; do curl -sf -o /dev/null "$url" && return 0; done
     kill -0 "$2" 2>/dev/null || { tail -50 "$3" >&2; exit 1; }
     sleep 0.02
   done
@@ -174,13 +176,15 @@ wait_ready() { # <url> <pid of the launcher> <log>
 start_server() { # <java> <key> [VAR=value...]
   local java=$1 key=$2; shift 2
   local t0; t0=$(date +%s%N)
-  (cd "$app_dir" && exec env QUARKUS_HTTP_PORT=$port QUARKUS_DATASOURCE_JDBC_URL="$jdbc" \
+  # Each server gets its own management port (health, metrics), public port + 1000; a baseline from
+  # before the management interface answers health on its public port, hence both URLs.
+  (cd "$app_dir" && exec env QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$((port + 1000)) QUARKUS_DATASOURCE_JDBC_URL="$jdbc" \
     QUARKUS_DATASOURCE_USERNAME="$db_user" QUARKUS_DATASOURCE_PASSWORD="$db_password" \
     GATEHOUSE_JWT_SIGNING_KEY_FILES="$key" GATEHOUSE_JWT_ISSUER=https://bench.gatehouse \
     GATEHOUSE_JWT_AUDIENCE=bench GATEHOUSE_SECRET="$server_secret" GATEHOUSE_RATE_LIMIT_ENABLED=false "$@" \
     "$java" $java_opts -jar quarkus-run.jar) >> "$server_log" 2>&1 &
   app_pid=$! server_pid=$! target=gatehouse
-  wait_ready "http://127.0.0.1:$port/q/health/ready" "$app_pid" "$server_log"
+  wait_ready "http://127.0.0.1:$((port + 1000))/q/health/ready http://127.0.0.1:$port/q/health/ready" "$app_pid" "$server_log"
   ready_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
 stop_server() { kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=; }

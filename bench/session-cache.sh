@@ -17,14 +17,14 @@ scans() { psql -Atqc "select coalesce(sum(seq_scan + coalesce(idx_scan, 0)), 0) 
 
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), commit $(git rev-parse --short HEAD)"
 for cache in true false; do
-  QUARKUS_HTTP_PORT=$port GATEHOUSE_SESSION_CACHE_ENABLED=$cache \
+  QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$((port + 1000)) GATEHOUSE_SESSION_CACHE_ENABLED=$cache \
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE" \
   QUARKUS_DATASOURCE_USERNAME="$PGUSER" QUARKUS_DATASOURCE_PASSWORD="${PGPASSWORD:-}" \
   GATEHOUSE_JWT_SIGNING_KEY_FILES="$work/key.pem" GATEHOUSE_JWT_ISSUER=https://bench GATEHOUSE_JWT_AUDIENCE=bench \
   GATEHOUSE_SECRET="$(openssl rand -base64 32)" \
     java -jar target/quarkus-app/quarkus-run.jar > "$work/app.log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break; sleep 0.1; done
+  for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$((port + 1000))/q/health/ready" >/dev/null && break; sleep 0.1; done
   email="bench-$(date +%s%N)@example.com"
   curl -sf -H 'Content-Type: application/json' -d "{\"email\":\"$email\",\"password\":\"bench password 123\"}" \
     "http://127.0.0.1:$port/api/auth/register" >/dev/null

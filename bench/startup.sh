@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start of the packaged JVM build to the first 200 on /q/health/ready, and RSS, for:
+# Start of the packaged JVM build to the first 200 on /q/health/ready (management port), and RSS, for:
 #   JDK 17 fast-jar (the default build), JDK 25 fast-jar, JDK 25 aot-jar + AOT cache (as
 #   docker/Dockerfile.jvm runs it, in a 512 MB container), and the same with C1 only; then RSS
 #   after a load run with the container's options under smaller limits. Nothing else may run.
@@ -13,10 +13,11 @@ cd "$(dirname "$0")/.."
 JAVA25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 runs=${RUNS:-3}
 port=18080
+management_port=19080
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem" 2>/dev/null
-export QUARKUS_HTTP_PORT=$port QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE" \
+export QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management_port QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE" \
   QUARKUS_DATASOURCE_USERNAME="$PGUSER" QUARKUS_DATASOURCE_PASSWORD="${PGPASSWORD:-}" \
   GATEHOUSE_JWT_SIGNING_KEY_FILES="$work/key.pem" GATEHOUSE_JWT_ISSUER=https://bench GATEHOUSE_JWT_AUDIENCE=bench \
   GATEHOUSE_SECRET="$(openssl rand -base64 32)" GATEHOUSE_RATE_LIMIT_ENABLED=false
@@ -28,7 +29,7 @@ cp -r target/quarkus-app "$work/aot"
 ./mvnw -B -q package -DskipTests > "$work/build.log" 2>&1
 cp -r target/quarkus-app "$work/fast"
 container_opts="-XX:+UseParallelGC -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
-PATH="$(dirname "$JAVA25"):$PATH" AOT_TRAIN_PORT=$port bash docker/aot-train.sh "$work/aot" $container_opts >&2
+PATH="$(dirname "$JAVA25"):$PATH" AOT_TRAIN_PORT=$port AOT_TRAIN_MANAGEMENT_PORT=$management_port bash docker/aot-train.sh "$work/aot" $container_opts >&2
 
 # start <dir> <java> [options...]: starts the app in the background, sets $pid and $ready_ms.
 start() {
@@ -36,7 +37,7 @@ start() {
   local t0; t0=$(date +%s%N)
   (cd "$dir" && exec "$java" "$@" -jar quarkus-run.jar) > "$work/app.log" 2>&1 &
   pid=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready"; do
+  until curl -sf -o /dev/null "http://127.0.0.1:$management_port/q/health/ready"; do
     kill -0 "$pid" 2>/dev/null || { cat "$work/app.log" >&2; exit 1; }
     sleep 0.02
   done

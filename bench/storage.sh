@@ -11,13 +11,13 @@ sessions=${SESSIONS:-1000}; refreshes=${REFRESHES:-100}; port=18081
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem" 2>/dev/null
-QUARKUS_HTTP_PORT=$port GATEHOUSE_RATE_LIMIT_ENABLED=false \
+QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$((port + 1000)) GATEHOUSE_RATE_LIMIT_ENABLED=false \
 QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE" \
 QUARKUS_DATASOURCE_USERNAME="$PGUSER" QUARKUS_DATASOURCE_PASSWORD="${PGPASSWORD:-}" \
 GATEHOUSE_JWT_SIGNING_KEY_FILES="$work/key.pem" GATEHOUSE_JWT_ISSUER=https://bench GATEHOUSE_JWT_AUDIENCE=bench \
 GATEHOUSE_SECRET="$(openssl rand -base64 32)" \
   java -jar target/quarkus-app/quarkus-run.jar > "$work/app.log" 2>&1 &
-for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$((port + 1000))/q/health/ready" >/dev/null && break; sleep 0.1; done
 java bench/StorageGrowth.java "http://127.0.0.1:$port" "$sessions" "$refreshes" 8
 psql -qc "vacuum analyze"
 psql -c "select relname as table, n_live_tup as live_rows,

@@ -15,12 +15,14 @@
 set -euo pipefail
 app=$(cd "$1" && pwd); shift
 port=${AOT_TRAIN_PORT:-18089}
+# Health and metrics are on the management interface, a port of its own (docs/operations.md "Health").
+management_port=${AOT_TRAIN_MANAGEMENT_PORT:-$((port + 1000))}
 work=$(mktemp -d)
 trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem" 2>/dev/null
 
 rm -f "$app/app.aot"
-(cd "$app" && QUARKUS_HTTP_PORT=$port GATEHOUSE_JWT_SIGNING_KEY_FILES="$work/key.pem" \
+(cd "$app" && QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$management_port GATEHOUSE_JWT_SIGNING_KEY_FILES="$work/key.pem" \
   GATEHOUSE_JWT_ISSUER=https://aot-training GATEHOUSE_JWT_AUDIENCE=aot-training \
   GATEHOUSE_SECRET="$(openssl rand -base64 32)" \
   GATEHOUSE_RATE_LIMIT_ENABLED=false \
@@ -28,8 +30,9 @@ rm -f "$app/app.aot"
 pid=$!
 
 base=http://127.0.0.1:$port
+management=http://127.0.0.1:$management_port
 for _ in $(seq 1 1200); do
-  curl -sf -o /dev/null "$base/q/health/ready" && break
+  curl -sf -o /dev/null "$management/q/health/ready" && break
   kill -0 "$pid" 2>/dev/null || { cat "$work/app.log" >&2; exit 1; }
   sleep 0.1
 done
@@ -54,9 +57,9 @@ for i in $(seq 1 25); do
   json -o /dev/null -d "{\"email\":\"$email\",\"password\":\"wrong password\"}" "$base/api/auth/login"
   json -o /dev/null -d "{\"refreshToken\":\"$refresh\"}" "$base/api/auth/logout"
   curl -s -o /dev/null "$base/.well-known/jwks.json"
-  curl -s -o /dev/null "$base/q/health/live"
+  curl -s -o /dev/null "$management/q/health/live"
 done
-curl -s -o /dev/null "$base/q/metrics"
+curl -s -o /dev/null "$management/q/metrics"
 
 kill -TERM "$pid"
 wait "$pid" || true   # 143 after SIGTERM; the cache is written in the exit path

@@ -25,6 +25,13 @@ options=$(sed -nE 's/^ENV JDK_JAVA_OPTIONS="([^"]*)"/\1/p' docker/Dockerfile.jvm
 bash -n docker/aot-train.sh || status=1
 grep -q '^ENTRYPOINT \["java", "-jar", "/deployments/quarkus-run.jar"\]' docker/Dockerfile.jvm \
   || { echo "docker/check: Dockerfile.jvm must start the plain java -jar command" >&2; status=1; }
+# Health and metrics live on the management port (9000): the proxy forwards nothing under /q/, and
+# no health check asks the public port (docs/operations.md "Health").
+grep -Eq 'location /q/ *\{' docker/nginx.conf && grep -A2 -E 'location /q/ *\{' docker/nginx.conf | grep -q 'return 404' \
+  || { echo "docker/check: nginx.conf must answer 404 for /q/ instead of proxying it" >&2; status=1; }
+if grep -hE '/dev/tcp/[^ ]*/8080|:8080/q/' docker/compose.yaml docker/Dockerfile.jvm docker/Dockerfile.native; then
+  echo "docker/check: a health check asks the public port; health is on the management port 9000" >&2; status=1
+fi
 if python3 -c 'import yaml' 2>/dev/null; then
   python3 -c 'import sys, yaml; d = yaml.safe_load(open("docker/compose.yaml")); assert {"postgres","gatehouse-a","gatehouse-b","lb"} <= set(d["services"]), "services"' \
     || { echo "docker/check: compose.yaml does not parse or lacks a service" >&2; status=1; }

@@ -2,6 +2,7 @@ package dev.gatehouse.admin;
 
 import dev.gatehouse.account.AccountSecurity;
 import dev.gatehouse.common.Ids;
+import dev.gatehouse.common.PlainText;
 import dev.gatehouse.event.SecurityEventView;
 import dev.gatehouse.event.SecurityEvents;
 import dev.gatehouse.problem.Problem;
@@ -11,6 +12,7 @@ import dev.gatehouse.problem.Problems;
 import dev.gatehouse.session.SessionView;
 import dev.gatehouse.session.Sessions;
 import dev.gatehouse.user.Accounts;
+import dev.gatehouse.user.Emails;
 import dev.gatehouse.user.Caller;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -62,6 +64,11 @@ public class AdminResource {
     public List<AdminUserView> find(@QueryParam("email") String email, @QueryParam("page") String page,
                                     @QueryParam("size") String size) {
         if (email != null) {
+            if (!PlainText.Validator.isPlain(Emails.normalize(email), false)) { // trimmed first, as everywhere
+                // docs/api.md "Input rules": the same rule as every email that enters
+                throw new ProblemException(ProblemCode.VALIDATION_FAILED, "Invalid query parameter email.",
+                        List.of(new Problem.FieldError("email", "must not contain control, invisible or unassigned characters or spaces")));
+            }
             return accounts.findByEmail(email).map(AdminUserView::of).stream().toList();
         }
         int pageIndex = intParam("page", page, 0, 0, Integer.MAX_VALUE);

@@ -1,6 +1,7 @@
 package dev.gatehouse.auth;
 
 import dev.gatehouse.common.CodePointLength;
+import dev.gatehouse.common.PlainText;
 import dev.gatehouse.user.Emails;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -9,9 +10,9 @@ import jakarta.validation.constraints.Size;
 
 /** {@code POST /api/auth/register}. The email arrives trimmed and lower-cased; a blank display name is none. */
 public record RegisterRequest(
-        @NotBlank @Email @Size(max = 254) String email,
-        @NotNull @CodePointLength(min = 10, max = 256) String password,
-        @CodePointLength(max = 100) String displayName) {
+        @NotBlank @Email @Size(max = 254) @PlainText(spaces = false) String email,
+        @NotNull @CodePointLength(min = 10, max = 256) @PlainText String password,
+        @CodePointLength(max = 100) @PlainText String displayName) {
 
     public RegisterRequest {
         email = Emails.normalize(email);

@@ -234,6 +234,13 @@ public interface GatehouseConfig {
                 return headerName;
             }
         }
+
+        /**
+         * Longest time a connection may take to deliver one request's headers and body, from its
+         * opening or the request's first byte; slower connections are closed (abuse/SlowClients).
+         */
+        @WithDefault("PT30S")
+        Duration requestReadTimeout();
     }
 
     /**

@@ -10,5 +10,10 @@ public record Origin(String deviceName, String userAgent, String ipAddress) {
         if (userAgent != null && userAgent.length() > MAX_USER_AGENT) {
             userAgent = userAgent.substring(0, MAX_USER_AGENT);
         }
+        if (userAgent != null) {
+            // A header is not validated like a body field; PostgreSQL refuses NUL in text, so no control character is kept.
+            userAgent = userAgent.codePoints().filter(cp -> !Character.isISOControl(cp))
+                    .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        }
     }
 }

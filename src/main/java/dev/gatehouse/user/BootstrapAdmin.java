@@ -10,12 +10,14 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The only way to get the first admin (docs/operations.md "The first admin"). When
  * {@code gatehouse.bootstrap-admin.email} and {@code .password} are both set and that user does not
  * exist, it is created at start with the roles {@code user} and {@code admin}. An existing user is
- * left alone (its password is not reset).
+ * left alone (its password is not reset, its roles are not changed); when that user is not an admin,
+ * a warning says so, since the operator then has no admin where they expect one.
  */
 @Singleton
 public class BootstrapAdmin {
@@ -43,7 +45,13 @@ public class BootstrapAdmin {
         if (email.isEmpty() || email.length() > 254 || !email.matches("[^@\\s]+@[^@\\s]+")) {
             throw new IllegalStateException("gatehouse.bootstrap-admin.email is not an email address");
         }
-        if (QuarkusTransaction.requiringNew().call(() -> User.findByEmail(email).isPresent())) {
+        Optional<User> existing = QuarkusTransaction.requiringNew().call(() -> User.findByEmail(email));
+        if (existing.isPresent()) {
+            if (existing.get().roles == null || !existing.get().roles.contains(Accounts.ROLE_ADMIN)) {
+                // docs/operations.md "The first admin": an existing user is never promoted from configuration.
+                LOG.warnf("gatehouse.bootstrap-admin.email belongs to an existing user without the admin role (user id %s):"
+                        + " no admin was created and that user was left unchanged", existing.get().id);
+            }
             return;
         }
         try {

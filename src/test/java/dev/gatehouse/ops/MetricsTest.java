@@ -1,9 +1,11 @@
 package dev.gatehouse.ops;
 
 import dev.gatehouse.support.Api;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,8 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class MetricsTest {
 
-    private static String metrics() {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    /** On the management interface, not the public port (ManagementInterfaceTest). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metricsUrl;
+
+    private String metrics() {
+        return given().get(metricsUrl).then().statusCode(200).extract().asString();
     }
 
     /** Sum of every sample of a metric whose labels contain {@code labelPart} ("" for any). */

@@ -128,6 +128,7 @@ class NoSecretsInLogsTest {
         for (String secret : secrets) {
             assertFalse(log.contains(secret), "a secret reached the log: " + secret.substring(0, Math.min(8, secret.length())) + "...");
         }
+        assertFalse(log.contains("$argon2id$"), "a password hash reached the log");
         // and the random part of refresh tokens, in case a prefix were stripped somewhere
         for (String token : List.of(first.refreshToken(), third.refreshToken())) {
             assertFalse(log.contains(token.substring("gatehouse_rt_".length())));

@@ -137,7 +137,7 @@ class DatabaseFaultIT {
 
     private static int ready() {
         try {
-            return given().baseUri(app.baseUri()).get("/q/health/ready").statusCode();
+            return given().baseUri(app.managementUri()).get("/q/health/ready").statusCode();
         } catch (RuntimeException e) {
             return -1;
         }

@@ -17,6 +17,7 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -41,6 +42,19 @@ class MultiInstanceIT {
     static void stopCluster() throws Exception {
         if (cluster != null) {
             cluster.close();
+        }
+    }
+
+    @Test
+    void eachInstanceServesHealthAndMetricsOnItsOwnManagementPortOnly() {
+        // docs/operations.md "Health": two instances on one host, each with its own management port.
+        assertNotEquals(a.managementUri(), b.managementUri());
+        for (PackagedApp instance : new PackagedApp[]{a, b}) {
+            given().baseUri(instance.managementUri()).get("/q/health/ready").then().statusCode(200);
+            given().baseUri(instance.managementUri()).get("/q/metrics").then().statusCode(200);
+            for (String path : new String[]{"/q/health", "/q/health/ready", "/q/metrics"}) {
+                given().baseUri(instance.baseUri()).get(path).then().statusCode(404);
+            }
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.gatehouse.problem;
 
 import dev.gatehouse.support.Api;
+import dev.gatehouse.support.Db;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -18,9 +21,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -44,6 +52,8 @@ class HostileInputTest {
 
     @TestHTTPResource("/")
     URL base;
+    @Inject
+    Db db;
 
     private final Random random = new Random(SEED);
 
@@ -124,6 +134,80 @@ class HostileInputTest {
         }
         assertTrue(failures.isEmpty(), failures.toString());
         Api.me(Api.login(Api.register()).accessToken()).then().statusCode(200); // and the server is fine afterwards
+    }
+
+    /**
+     * docs/api.md "Characters": a lone surrogate, a control character or an invisible one in an email,
+     * password, display name or device name is 400 validation_failed for that field: never turned
+     * into {@code ?}, never a 500. The bodies carry JSON escapes, exactly as a client would send them.
+     */
+    @Test
+    void controlInvisibleAndLoneSurrogateCharactersAreValidationFailures() {
+        String loneSurrogates = "\\ud800".repeat(10);
+        // A password of ten '?' exists: ten lone surrogates must not log into it.
+        String questionMarks = "?".repeat(10);
+        String email = Api.uniqueEmail();
+        given().contentType(ContentType.JSON).body(Map.of("email", email, "password", questionMarks))
+                .post("/api/auth/register").then().statusCode(201);
+        String access = Api.login(new Api.Account(email, questionMarks, null)).accessToken();
+        String fresh = Api.uniqueEmail();
+        String[][] cases = {
+                // endpoint, raw JSON body, the field the error names
+                {"/api/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + loneSurrogates + "\"}", "password"},
+                {"/api/auth/register", "{\"email\":\"" + fresh + "\",\"password\":\"" + loneSurrogates + "\"}", "password"},
+                {"/api/auth/register", "{\"email\":\"" + fresh + "\",\"password\":\"ok password \\udc00 x\"}", "password"},
+                {"/api/auth/register", "{\"email\":\"a\\u0000b@example.com\",\"password\":\"long enough password\"}", "email"},
+                {"/api/auth/login", "{\"email\":\"a\\u0000b@example.com\",\"password\":\"long enough password\"}", "email"},
+                {"/api/auth/register", "{\"email\":\"" + fresh + "\",\"password\":\"long enough password\",\"displayName\":\"Ann\\u0000\"}", "displayName"},
+                {"/api/auth/register", "{\"email\":\"" + fresh + "\",\"password\":\"long enough password\",\"displayName\":\"Ann\\u202Eevil\"}", "displayName"},
+                {"/api/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + questionMarks + "\",\"deviceName\":\"phone\\u0000\"}", "deviceName"},
+                {"/api/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + questionMarks + "\",\"deviceName\":\"phone\\u001b[2J\"}", "deviceName"},
+                {"/api/auth/register", "{\"email\":\"kate\\u200b@example.com\",\"password\":\"long enough password\"}", "email"},
+                {"/api/auth/register", "{\"email\":\"kate@example.com\\u00a0\",\"password\":\"long enough password\"}", "email"},
+                {"/api/auth/register", "{\"email\":\"ka te@example.com\",\"password\":\"long enough password\"}", "email"},
+                {"/api/auth/register", "{\"email\":\"" + fresh + "\",\"password\":\"tab\\tin a password\"}", "password"},
+                {"/api/auth/register", "{\"email\":\"" + fresh + "\",\"password\":\"unassigned \\u0378 here\"}", "password"},
+        };
+        for (String[] c : cases) {
+            given().contentType(ContentType.JSON).body(c[1]).post(c[0]).then()
+                    .statusCode(400).contentType("application/problem+json")
+                    .body("code", is("validation_failed")).body("errors.field", hasItem(c[2]));
+        }
+        given().auth().oauth2(access).contentType(ContentType.JSON)
+                .body("{\"currentPassword\":\"" + questionMarks + "\",\"newPassword\":\"" + loneSurrogates + "\"}")
+                .post("/api/auth/password").then().statusCode(400).body("code", is("validation_failed"))
+                .body("errors.field", hasItem("newPassword"));
+        given().auth().oauth2(access).contentType(ContentType.JSON)
+                .body("{\"currentPassword\":\"" + loneSurrogates + "\",\"newPassword\":\"long enough password\"}")
+                .post("/api/auth/password").then().statusCode(400).body("code", is("validation_failed"))
+                .body("errors.field", hasItem("currentPassword"));
+        assertEquals(0L, db.count("select count(*) from users where email like ?", fresh), "nothing was stored");
+        // Ordinary non-ASCII text stays welcome.
+        given().contentType(ContentType.JSON).body(Map.of("email", Api.uniqueEmail(), "password", "pässwörd ünïcödé 密码 🔑",
+                "displayName", "Zoë Ωmega 山田")).post("/api/auth/register").then().statusCode(201);
+    }
+
+    /** The admin search applies the same rule to its email parameter. */
+    @Test
+    void aControlCharacterInTheAdminEmailSearchIsAValidationFailure() {
+        Api.Account admin = Api.register();
+        db.makeAdmin(admin.id());
+        String token = Api.login(admin).accessToken();
+        given().auth().oauth2(token).queryParam("email", "a\0b@example.com").get("/api/admin/users").then()
+                .statusCode(400).body("code", is("validation_failed")).body("errors.field", hasItem("email"));
+        given().auth().oauth2(token).queryParam("email", admin.email()).get("/api/admin/users").then()
+                .statusCode(200).body("size()", is(1));
+    }
+
+    /** A User-Agent with a NUL is stored without it (PostgreSQL refuses NUL in text), never a 500. */
+    @Test
+    void aControlCharacterInTheUserAgentIsDropped() throws Exception {
+        Api.Account account = Api.register();
+        String body = "{\"email\":\"" + account.email() + "\",\"password\":\"" + account.password() + "\"}";
+        byte[] request = concat(http("POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nUser-Agent: agent"),
+                new byte[]{0, 1}, http("x\r\nConnection: close\r\nContent-Length: " + body.length() + "\r\n\r\n" + body));
+        String status = exchange(request);
+        assertTrue(status == null || status.matches("HTTP/1\\.1 (200|400) .*"), "answered " + status);
     }
 
     /** Sends raw bytes; returns the status line, or null when the server closed without answering. */

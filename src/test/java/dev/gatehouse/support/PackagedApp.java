@@ -24,18 +24,23 @@ public final class PackagedApp implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
+    private final int managementPort;
 
-    private PackagedApp(Process process, Path log, int port) {
+    private PackagedApp(Process process, Path log, int port, int managementPort) {
         this.process = process;
         this.log = log;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     public static PackagedApp start(Map<String, String> environment) throws IOException {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the package phase first (./mvnw verify)");
         }
-        int port = freePort();
+        // Several instances run on one host: each gets its own public and management port.
+        int[] ports = freePorts(2);
+        int port = ports[0];
+        int managementPort = ports[1];
         // Kept under target/ for a look after a failure; never committed.
         Path logs = Files.createDirectories(Path.of("target", "it-logs"));
         Path log = Files.createTempFile(logs, "gatehouse-app-", ".log");
@@ -45,12 +50,18 @@ public final class PackagedApp implements AutoCloseable {
                 .redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(key -> key.startsWith("GATEHOUSE_") || key.startsWith("QUARKUS_"));
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         builder.environment().putAll(environment);
-        return new PackagedApp(builder.start(), log, port);
+        return new PackagedApp(builder.start(), log, port, managementPort);
     }
 
     public String baseUri() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** The management interface: health and metrics (docs/operations.md "Health"). */
+    public String managementUri() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     public int port() {
@@ -67,7 +78,7 @@ public final class PackagedApp implements AutoCloseable {
                 throw new AssertionError("the app exited with " + process.exitValue() + ":\n" + output());
             }
             try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(baseUri() + "/q/health/ready"))
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(managementUri() + "/q/health/ready"))
                         .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return Duration.ofNanos(System.nanoTime() - start);
@@ -104,9 +115,22 @@ public final class PackagedApp implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** Distinct free ports: the sockets stay open until all are chosen, so no port is handed out twice. */
+    private static int[] freePorts(int count) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    socket.close();
+                }
+            }
         }
     }
 }
