@@ -21,14 +21,15 @@ public final class Emails {
     private static final int MAX_NORMALIZED_INPUT = 1024;
 
     /**
-     * The stored form, RFC 8265 style: NFKC (fullwidth letters and ligatures become plain ones),
-     * then trimmed, then lower-cased in the root locale (so "ß" stays "ß").
+     * The stored form, RFC 8265 style: trimmed, NFKC (fullwidth letters and ligatures become plain
+     * ones), then lower-cased in the root locale (so "ß" stays "ß").
      */
     public static String normalize(String email) {
         if (email == null || email.length() > MAX_NORMALIZED_INPUT) {
             return email;
         }
-        return Normalizer.normalize(email, Normalizer.Form.NFKC).strip().toLowerCase(Locale.ROOT);
+        // trimmed first: a no-break space that NFKC turns into a space stays, and the email is refused for it
+        return Normalizer.normalize(email.strip(), Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
     }
 
     /**
