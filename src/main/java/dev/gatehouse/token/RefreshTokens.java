@@ -144,8 +144,9 @@ public class RefreshTokens {
     }
 
     /**
-     * docs/tokens.md "Rotation". The common case is one autocommit statement (one database round
-     * trip); when the token could not rotate, {@link #settle} decides why in one transaction.
+     * docs/tokens.md "Rotation". The common case is two autocommit statements on one connection
+     * (the token's session, then the rotation); when the token could not rotate, {@link #settle}
+     * decides why in one transaction.
      * {@code clientIp} only goes into a replay's security event.
      */
     public Outcome rotate(String token, String clientIp) {
@@ -153,19 +154,20 @@ public class RefreshTokens {
             return Refused.INVALID;
         }
         byte[] hash = RefreshTokenCodec.hash(token);
-        UUID sessionId = rotation.sessionOf(hash);
-        if (sessionId == null) {
-            return Refused.INVALID;
-        }
         // docs/tokens.md "Sealed successor": a random successor, kept sealed on T's row for a retry.
         String successor = codec.newToken();
         byte[] successorHash = RefreshTokenCodec.hash(successor);
         // With no reuse window (strict mode) nothing ever opens a seal: none is written.
         Duration window = config.refreshToken().reuseGrace();
-        byte[] sealed = window.isZero() || window.isNegative() ? null : codec.seal(token, successor, sessionId);
+        boolean sealing = !window.isZero() && !window.isNegative();
         Instant now = clock.instant();
-        Rotated rotated = rotation.rotate(hash, sessionId, successorHash, sealed, now, now.plus(config.refreshToken().ttl()),
-                config.refreshToken().history());
+        RotationStatement.Attempt attempt = rotation.rotate(hash,
+                sessionId -> sealing ? codec.seal(token, successor, sessionId) : null, successorHash, now,
+                now.plus(config.refreshToken().ttl()), config.refreshToken().history());
+        if (!attempt.known()) {
+            return Refused.INVALID;
+        }
+        Rotated rotated = attempt.rotated();
         if (rotated != null) {
             // The same instant as the stored one (computed in SQL from these values), at full precision.
             Instant expiresAt = earliest(now.plus(config.refreshToken().ttl()), rotated.sessionEnd());

@@ -15,6 +15,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The rotation of an unused refresh token (docs/tokens.md "Rotation") as one named statement, run
@@ -88,28 +89,43 @@ class RotationStatement {
         this.dataSource = dataSource;
     }
 
-    /** The session a token belongs to (it never changes), or null for an unknown token. */
-    UUID sessionOf(byte[] hash) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(SESSION_OF)) {
-            select.setBytes(1, hash);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? row.getObject(1, UUID.class) : null;
+    /** The outcome of {@link #rotate}: an unknown token, one that did not rotate, or the rotation's result. */
+    record Attempt(boolean known, Rotated rotated) {
+        static final Attempt UNKNOWN = new Attempt(false, null);
+        static final Attempt NOT_ROTATED = new Attempt(true, null);
+    }
+
+    /**
+     * Reads the token's session (it never changes), asks {@code sealFor} for the successor sealed
+     * for that session, and rotates an unused token into {@code successorHash}, keeping the sealed
+     * value on its row. Both statements on one pooled connection: a database that is down fails the
+     * request once, within the pool's acquisition timeout, not twice. Not rotated when the token may
+     * not rotate (used, expired, its session not live or its user not active), and then nothing changed.
+     */
+    Attempt rotate(byte[] hash, Function<UUID, byte[]> sealFor, byte[] successorHash, Instant now, Instant ttlEnd,
+                   int history) {
+        try (Connection connection = dataSource.getConnection()) {
+            UUID sessionId;
+            try (PreparedStatement select = connection.prepareStatement(SESSION_OF)) {
+                select.setBytes(1, hash);
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        return Attempt.UNKNOWN;
+                    }
+                    sessionId = row.getObject(1, UUID.class);
+                }
             }
+            Rotated rotated = rotate(connection, hash, sessionId, successorHash, sealFor.apply(sessionId), now, ttlEnd,
+                    history);
+            return rotated == null ? Attempt.NOT_ROTATED : new Attempt(true, rotated);
         } catch (SQLException e) {
             throw new IllegalStateException("rotation failed", e); // classified (503 or 500) by the problem mappers
         }
     }
 
-    /**
-     * Rotates an unused token of session {@code sessionId} into {@code successorHash}, keeping
-     * {@code sealedSuccessor} on its row; null when the token may not rotate (unknown, used, expired,
-     * its session not live or its user not active), and then nothing changed.
-     */
-    Rotated rotate(byte[] hash, UUID sessionId, byte[] successorHash, byte[] sealedSuccessor, Instant now, Instant ttlEnd,
-                   int history) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement rotate = connection.prepareStatement(ROTATE)) {
+    private static Rotated rotate(Connection connection, byte[] hash, UUID sessionId, byte[] successorHash,
+                                  byte[] sealedSuccessor, Instant now, Instant ttlEnd, int history) throws SQLException {
+        try (PreparedStatement rotate = connection.prepareStatement(ROTATE)) {
             OffsetDateTime timestamp = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
             int i = 0;
             rotate.setObject(++i, timestamp);          // rotated_at
@@ -133,8 +149,6 @@ class RotationStatement {
                         row.getObject(3, OffsetDateTime.class).toInstant(), row.getString(4),
                         List.of((String[]) roles.getArray()), row.getString(6));
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("rotation failed", e); // classified (503 or 500) by the problem mappers
         }
     }
 }

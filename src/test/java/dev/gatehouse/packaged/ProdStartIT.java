@@ -180,8 +180,8 @@ class ProdStartIT {
             assertTrue(successor.matches("gatehouse_rt_[A-Za-z0-9_-]{43}"), successor);
             byte[] pkcs8 = key.getPrivate().getEncoded();
             for (byte[] secret : List.of(Base64.getDecoder().decode(serverSecret), pkcs8,
-                    hkdfSha256(pkcs8, "gatehouse refresh-token successor v1".getBytes(StandardCharsets.US_ASCII)),
-                    hkdfSha256(Base64.getDecoder().decode(serverSecret), "gatehouse refresh-token successor v1".getBytes(StandardCharsets.US_ASCII)))) {
+                    TestKeys.hkdfSha256(pkcs8, "gatehouse refresh-token successor v1".getBytes(StandardCharsets.US_ASCII)),
+                    TestKeys.hkdfSha256(Base64.getDecoder().decode(serverSecret), "gatehouse refresh-token successor v1".getBytes(StandardCharsets.US_ASCII)))) {
                 assertNotEquals(hmacSuccessor(secret, token), successor);
             }
             assertEquals(successor, refresh(app, token), "a retry inside the window gets the same successor");
@@ -230,16 +230,5 @@ class ProdStartIT {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret, "HmacSHA256"));
         return "gatehouse_rt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(token.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /** RFC 5869 with an empty salt (HashLen zero bytes) and one 32-byte block of output. */
-    static byte[] hkdfSha256(byte[] ikm, byte[] info) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
-        byte[] prk = mac.doFinal(ikm);
-        mac.init(new SecretKeySpec(prk, "HmacSHA256"));
-        mac.update(info);
-        mac.update((byte) 1);
-        return mac.doFinal();
     }
 }

@@ -41,4 +41,15 @@ public final class TestKeys {
         Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n");
         return file;
     }
+
+    /** RFC 5869 HKDF-SHA256 with an empty salt (HashLen zero bytes) and one 32-byte block of output. */
+    public static byte[] hkdfSha256(byte[] ikm, byte[] info) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(new byte[32], "HmacSHA256"));
+        byte[] prk = mac.doFinal(ikm);
+        mac.init(new javax.crypto.spec.SecretKeySpec(prk, "HmacSHA256"));
+        mac.update(info);
+        mac.update((byte) 1);
+        return mac.doFinal();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.token;
 
+import dev.gatehouse.support.TestKeys;
 import dev.gatehouse.keys.SigningKeys;
 import dev.gatehouse.support.Api.Tokens;
 import dev.gatehouse.support.Db;
@@ -95,7 +96,7 @@ class SealedSuccessorTest {
         byte[] pkcs8 = keys.current().privateKey().getEncoded();
         byte[] secret = Base64.getDecoder().decode(serverSecret.strip());
         byte[] oldInfo = "gatehouse refresh-token successor v1".getBytes(StandardCharsets.US_ASCII);
-        for (byte[] key : List.of(secret, pkcs8, hkdfSha256(pkcs8, oldInfo), hkdfSha256(secret, oldInfo))) {
+        for (byte[] key : List.of(secret, pkcs8, TestKeys.hkdfSha256(pkcs8, oldInfo), TestKeys.hkdfSha256(secret, oldInfo))) {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             assertFalse(Arrays.equals(successorBytes, mac.doFinal(token.getBytes(StandardCharsets.UTF_8))));
@@ -198,24 +199,13 @@ class SealedSuccessorTest {
 
     /** AES-256-GCM, key = HKDF-SHA256(token, empty salt, "gatehouse successor v2"), AAD = sid (16 bytes) ‖ SHA-256(token). */
     private static String open(byte[] sealed, String token, UUID sessionId) throws Exception {
-        byte[] key = hkdfSha256(token.getBytes(StandardCharsets.UTF_8), "gatehouse successor v2".getBytes(StandardCharsets.US_ASCII));
+        byte[] key = TestKeys.hkdfSha256(token.getBytes(StandardCharsets.UTF_8), "gatehouse successor v2".getBytes(StandardCharsets.US_ASCII));
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, sealed, 1, 12));
         cipher.updateAAD(ByteBuffer.allocate(48).putLong(sessionId.getMostSignificantBits())
                 .putLong(sessionId.getLeastSignificantBits()).put(sha256(token)).array());
         byte[] plain = cipher.doFinal(sealed, 13, sealed.length - 13);
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(plain);
-    }
-
-    /** RFC 5869 with an empty salt (HashLen zero bytes) and one 32-byte block of output. */
-    static byte[] hkdfSha256(byte[] ikm, byte[] info) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
-        byte[] prk = mac.doFinal(ikm);
-        mac.init(new SecretKeySpec(prk, "HmacSHA256"));
-        mac.update(info);
-        mac.update((byte) 1);
-        return mac.doFinal();
     }
 
     private static byte[] sha256(String token) {
