@@ -1,10 +1,10 @@
--- Gatehouse core schema (SPEC §1, §4). Times are timestamptz; secrets are stored only as hashes.
+-- Gatehouse core schema (docs/tokens.md "Terms", "Refresh rotation and replay detection"). Times are timestamptz; secrets are stored only as hashes.
 
 create table users (
     id             uuid primary key,
     email          text        not null,
     display_name   text,
-    -- Argon2id PHC string: the algorithm parameters travel with the hash (SPEC §6)
+    -- Argon2id PHC string: the algorithm parameters travel with the hash (docs/threat-model.md "Password hashing")
     password_hash  text        not null,
     roles          text[]      not null,
     security_stamp text        not null,
@@ -44,7 +44,7 @@ create table refresh_tokens (
     rotated_at timestamptz,
     constraint refresh_tokens_hash_unique unique (token_hash)
 );
--- Pruning a session's history to its newest tokens (SPEC §4) and revoking a session.
+-- Pruning a session's history to its newest tokens (docs/tokens.md "History pruning") and revoking a session.
 create index refresh_tokens_session on refresh_tokens (session_id, id);
 
 create table security_events (
