@@ -10,7 +10,7 @@ drop table login_attempts;
 
 -- One row per (account, address) with a failure in the last 24 hours; an IPv6 address counts as its /64.
 create table address_failure_counts (
-    -- SHA-256 of the normalized email and the address key (abuse/AddressKey)
+    -- SHA-256 of the normalized email and the address's rate-limit bucket (abuse/ClientAddress.bucketKey: IPv6 as its /64)
     key_hash        bytea primary key,
     -- failures in a row from this address; a success issuing tokens from it deletes the row
     failures        int         not null,

@@ -11,7 +11,7 @@ import java.time.Instant;
 /**
  * Failures in a row on one account from one client address (table {@code address_failure_counts},
  * docs/api.md "Account lockout"): the count behind the lock that applies to that address only. Keyed by
- * the SHA-256 of the normalized email and the {@link AddressKey}, so neither is stored; rows expire and
+ * the SHA-256 of the normalized email and the address's rate-limit bucket ({@link ClientAddress#bucketKey}), so neither is stored; rows expire and
  * are purged.
  */
 @Entity

@@ -18,7 +18,7 @@ import java.time.Instant;
  * a wrong password or an unknown email at login, or a wrong current password at the password change,
  * counted alike so the answer never tells a known account from an unknown one.
  * <p>
- * Failures count per (account, client address; an IPv6 address as its /64, {@link AddressKey}): after
+ * Failures count per (account, client address; an IPv6 address as its /64, {@link ClientAddress#bucketKey}): after
  * {@code max-failures} in a row from one address the account is locked <em>for that address</em> for
  * {@code base-delay}; each failure after a lock has run out locks again for twice as long, up to
  * {@code max-delay}. So a stranger's failures lock the stranger out, not the owner. Across every address,
@@ -30,6 +30,8 @@ import java.time.Instant;
 public class LoginLockout {
 
     static final Duration WINDOW = Duration.ofHours(24);
+    /** No client address at all (a request without a TCP peer): all such requests share one count. */
+    private static final String NO_ADDRESS = "unknown";
 
     /*
      * One upsert: concurrent failures on one (account, address) serialize on its row and all count (a read,
@@ -157,7 +159,9 @@ public class LoginLockout {
             MessageDigest pair = sha256();
             pair.update(email);
             pair.update((byte) 0);
-            pair.update(AddressKey.of(clientAddress).getBytes(StandardCharsets.UTF_8));
+            // the rate limits' bucket for the address: an IPv4 address as itself, an IPv6 address as its /64
+            String address = clientAddress == null || clientAddress.isBlank() ? NO_ADDRESS : ClientAddress.bucketKey(clientAddress);
+            pair.update(address.getBytes(StandardCharsets.UTF_8));
             return new Keys(sha256().digest(email), pair.digest());
         }
 
