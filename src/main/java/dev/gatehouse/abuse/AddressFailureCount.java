@@ -11,8 +11,8 @@ import java.time.Instant;
 /**
  * Failures in a row on one account from one client address (table {@code address_failure_counts},
  * docs/api.md "Account lockout"): the count behind the lock that applies to that address only. Keyed by
- * the SHA-256 of the normalized email and the address's rate-limit bucket ({@link ClientAddress#bucketKey}), so neither is stored; rows expire and
- * are purged.
+ * the SHA-256 of the normalized email and the address's rate-limit bucket
+ * ({@link ClientAddress#bucketKey}), so neither is stored; rows expire and are purged.
  */
 @Entity
 @Table(name = "address_failure_counts")
