@@ -5,6 +5,7 @@ import dev.gatehouse.ops.AuthMetrics;
 import dev.gatehouse.problem.RateLimitedException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -12,6 +13,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /**
  * The lockout (docs/api.md "Account lockout"), kept in PostgreSQL so every instance agrees. A failure is
@@ -25,6 +28,9 @@ import java.time.Instant;
  * {@code account-max-failures} within 24 hours lock the account from everywhere for {@code max-delay},
  * renewed by each further failure. Only an answer that issues tokens resets a count, and only that
  * address's; 24 hours without a failure clear all.
+ * <p>
+ * An attempt is counted when it starts, by the statement that checks the lock ({@link #begin}), and taken
+ * back if it proves not to be a failure: so the limits hold however many guesses are in flight at once.
  */
 @Singleton
 public class LoginLockout {
@@ -32,32 +38,54 @@ public class LoginLockout {
     static final Duration WINDOW = Duration.ofHours(24);
     /** No client address at all (a request without a TCP peer): all such requests share one count. */
     private static final String NO_ADDRESS = "unknown";
+    private static final Logger LOG = Logger.getLogger(LoginLockout.class);
 
     /*
-     * One upsert: concurrent failures on one (account, address) serialize on its row and all count (a read,
-     * then a write, would let two failures read the same count and lose one). A run of failures older than
-     * WINDOW starts over.
+     * An attempt counts as a failure from the moment it starts, in one upsert that is also the lock check:
+     * parallel attempts serialize on the (account, address) row, so no more than max-failures of them get
+     * past it before the lock (a check, then the password, then a count, would let every attempt in flight
+     * pass the check: 20 parallel guesses, 20 verified). While the row is locked it is left unchanged and no
+     * row comes back. A run of failures older than WINDOW starts over.
      */
-    private static final String COUNT_ADDRESS_FAILURE = """
+    private static final String COUNT_ADDRESS_ATTEMPT = """
             insert into address_failure_counts as c (key_hash, failures, last_failure_at) values (:key, 1, :now)
             on conflict (key_hash) do update
                set failures = case when c.last_failure_at < :windowStart then 1 else c.failures + 1 end,
                    locked_until = case when c.last_failure_at < :windowStart then null else c.locked_until end,
                    last_failure_at = excluded.last_failure_at
+               where c.locked_until is null or c.locked_until <= :now
             returning failures""";
 
     /*
-     * One upsert, for the same race across addresses: simultaneous failures from many addresses serialize on
-     * the account's row and all count towards account-max-failures. The window opens with the first failure
-     * and lasts WINDOW; the next failure after it opens a new one.
+     * The same upsert on the account's row, for the same race across addresses: parallel attempts from many
+     * addresses serialize on it and no more than account-max-failures get past it. The window opens with the
+     * first failure and lasts WINDOW; the next failure after it opens a new one.
      */
-    private static final String COUNT_ACCOUNT_FAILURE = """
+    private static final String COUNT_ACCOUNT_ATTEMPT = """
             insert into account_failure_counts as c (email_hash, failures, window_start) values (:key, 1, :now)
             on conflict (email_hash) do update
                set failures = case when c.window_start < :windowStart then 1 else c.failures + 1 end,
                    window_start = case when c.window_start < :windowStart then excluded.window_start
                                        else c.window_start end
+               where c.locked_until is null or c.locked_until <= :now
             returning failures""";
+
+    /*
+     * Takes back an attempt that was not a failure, in one statement per row: minus one, and off with the
+     * lock only if it is still the one this attempt set (nothing else can have set one meanwhile: a locked
+     * row is not counted). A read, then a write, could undo a lock a parallel failure has just set.
+     */
+    private static final String TAKE_BACK_ADDRESS = """
+            update address_failure_counts
+               set failures = greatest(failures - 1, 0),
+                   locked_until = case when locked_until = :ours then null else locked_until end
+             where key_hash = :key""";
+
+    private static final String TAKE_BACK_ACCOUNT = """
+            update account_failure_counts
+               set failures = greatest(failures - 1, 0),
+                   locked_until = case when locked_until = :ours then null else locked_until end
+             where email_hash = :key""";
 
     private final GatehouseConfig.Lockout config;
     private final Clock clock;
@@ -70,60 +98,41 @@ public class LoginLockout {
     }
 
     /**
-     * 429 while the account is locked for this address or for every address, whatever the password; such
-     * attempts are not counted. Returns whether this address has failures on record, so that a successful
-     * login only pays for {@link #reset} when there is something to reset.
+     * Starts an attempt to prove a secret of this account from this address: 429 while the account is locked
+     * for this address or for every address, whatever the secret (such attempts are not counted); otherwise
+     * the attempt is counted as a failure at once, and locks when it reaches a limit. The caller settles it:
+     * {@link Attempt#failed()} for a wrong secret, {@link Attempt#issuedTokens()} for an answer that issued
+     * tokens, and {@link Attempt#close()} takes back any other outcome (a right secret without tokens, or an
+     * error before any verdict). One transaction that takes the address row, then the account row: every
+     * change takes them in that order, so concurrent attempts cannot deadlock.
      */
-    public boolean checkNotLocked(String normalizedEmail, String clientAddress) {
+    public Attempt begin(String normalizedEmail, String clientAddress) {
         Keys keys = Keys.of(normalizedEmail, clientAddress);
         Instant now = clock.instant();
+        Instant windowStart = now.minus(WINDOW);
         return QuarkusTransaction.requiringNew().call(() -> {
-            AddressFailureCount fromAddress = AddressFailureCount.findById(keys.address());
-            AccountFailureCount onAccount = AccountFailureCount.findById(keys.account());
-            Instant lockedUntil = latest(fromAddress == null ? null : fromAddress.lockedUntil,
-                    onAccount == null ? null : onAccount.lockedUntil);
-            if (lockedUntil != null && lockedUntil.isAfter(now)) {
-                throw new RateLimitedException(secondsUntil(lockedUntil, now));
+            Integer fromAddress = count(COUNT_ADDRESS_ATTEMPT, keys.address(), now, windowStart);
+            if (fromAddress == null) {
+                throw locked(AddressFailureCount.<AddressFailureCount>findById(keys.address()).lockedUntil, now);
             }
-            return fromAddress != null;
-        });
-    }
-
-    /**
-     * Counts a failure from this address and on the account; a count that reaches its limit locks (and
-     * counts a lockout in the metrics). One transaction that takes the address row, then the account row:
-     * every failure takes them in that order, so concurrent failures cannot deadlock.
-     */
-    public void recordFailure(String normalizedEmail, String clientAddress) {
-        Keys keys = Keys.of(normalizedEmail, clientAddress);
-        boolean locked = QuarkusTransaction.requiringNew().call(() -> {
-            Instant now = clock.instant();
-            Instant windowStart = now.minus(WINDOW);
-            boolean lockedNow = false;
-            int fromAddress = count(COUNT_ADDRESS_FAILURE, keys.address(), now, windowStart);
+            Instant addressLock = null;
             if (fromAddress >= config.maxFailures()) {
-                AddressFailureCount.update("lockedUntil = ?1 where keyHash = ?2", now.plus(lockDuration(fromAddress)),
-                        keys.address());
-                lockedNow = true;
+                addressLock = micros(now.plus(lockDuration(fromAddress)));
+                AddressFailureCount.update("lockedUntil = ?1 where keyHash = ?2", addressLock, keys.address());
             }
-            int onAccount = count(COUNT_ACCOUNT_FAILURE, keys.account(), now, windowStart);
+            Integer onAccount = count(COUNT_ACCOUNT_ATTEMPT, keys.account(), now, windowStart);
+            if (onAccount == null) {
+                // rolls back this address's count: an attempt refused while locked is not counted
+                throw locked(AccountFailureCount.<AccountFailureCount>findById(keys.account()).lockedUntil, now);
+            }
+            Instant accountLock = null;
             if (onAccount >= config.accountMaxFailures()) {
                 // renewed by each further failure while the window's count stays at or over the limit
-                AccountFailureCount.update("lockedUntil = ?1 where emailHash = ?2", now.plus(config.maxDelay()),
-                        keys.account());
-                lockedNow = true;
+                accountLock = micros(now.plus(config.maxDelay()));
+                AccountFailureCount.update("lockedUntil = ?1 where emailHash = ?2", accountLock, keys.account());
             }
-            return lockedNow;
+            return new Attempt(keys, addressLock, accountLock);
         });
-        if (locked) {
-            metrics.lockout();
-        }
-    }
-
-    /** An answer that issued tokens starts this address's count over; the account-wide count stays. */
-    public void reset(String normalizedEmail, String clientAddress) {
-        byte[] key = Keys.of(normalizedEmail, clientAddress).address();
-        QuarkusTransaction.requiringNew().run(() -> AddressFailureCount.delete("keyHash", key));
     }
 
     /** The n-th lock (n = failures - max + 1) lasts base · 2^(n-1), at most max-delay. */
@@ -133,19 +142,87 @@ public class LoginLockout {
         return delay.compareTo(config.maxDelay()) > 0 ? config.maxDelay() : delay;
     }
 
-    private static int count(String upsert, byte[] key, Instant now, Instant windowStart) {
-        return ((Number) AddressFailureCount.getEntityManager().createNativeQuery(upsert)
+    /**
+     * One attempt, counted as a failure since {@link #begin}. Settle it once; closing it (try-with-resources)
+     * takes back an attempt that was neither a failure nor issued tokens. Settling after the answer is
+     * known never fails the request: if the database refuses, the attempt stays counted (the safe side) and
+     * a warning is logged.
+     */
+    public final class Attempt implements AutoCloseable {
+
+        private final Keys keys;
+        private final Instant addressLock;
+        private final Instant accountLock;
+        private boolean settled;
+
+        private Attempt(Keys keys, Instant addressLock, Instant accountLock) {
+            this.keys = keys;
+            this.addressLock = addressLock;
+            this.accountLock = accountLock;
+        }
+
+        /** A wrong secret: it stays counted; a lock it set counts as a lockout. */
+        public void failed() {
+            settled = true;
+            if (addressLock != null || accountLock != null) {
+                metrics.lockout();
+            }
+        }
+
+        /** An answer that issued tokens starts this address's count over; the account-wide one takes it back. */
+        public void issuedTokens() {
+            settled = true;
+            settle("reset", () -> {
+                AddressFailureCount.delete("keyHash", keys.address());
+                takeBack(TAKE_BACK_ACCOUNT, keys.account(), accountLock);
+            });
+        }
+
+        /** Takes the attempt back unless it was settled: it was no failure, or ended before any verdict. */
+        @Override
+        public void close() {
+            if (settled) {
+                return;
+            }
+            settled = true;
+            settle("take back", () -> {
+                takeBack(TAKE_BACK_ADDRESS, keys.address(), addressLock);
+                takeBack(TAKE_BACK_ACCOUNT, keys.account(), accountLock);
+            });
+        }
+
+        private void settle(String what, Runnable change) {
+            try {
+                QuarkusTransaction.requiringNew().run(change);
+            } catch (RuntimeException e) {
+                // no key, no email, no address: only what failed
+                LOG.warnf("Lockout: could not %s an attempt's count (%s); it stays counted", what, e.getClass().getName());
+            }
+        }
+    }
+
+    private static Integer count(String upsert, byte[] key, Instant now, Instant windowStart) {
+        List<?> rows = AddressFailureCount.getEntityManager().createNativeQuery(upsert)
                 .setParameter("key", key).setParameter("now", now).setParameter("windowStart", windowStart)
-                .getSingleResult()).intValue();
+                .getResultList();
+        return rows.isEmpty() ? null : ((Number) rows.get(0)).intValue();
     }
 
-    private static Instant latest(Instant a, Instant b) {
-        return a == null ? b : b == null || a.isAfter(b) ? a : b;
+    private static void takeBack(String statement, byte[] key, Instant ours) {
+        AddressFailureCount.getEntityManager().createNativeQuery(statement)
+                // without a lock of this attempt's, a time no lock can hold, so the case leaves the lock alone
+                .setParameter("key", key).setParameter("ours", ours == null ? Instant.EPOCH : ours)
+                .executeUpdate();
     }
 
-    private static long secondsUntil(Instant until, Instant now) {
-        long millis = Duration.between(now, until).toMillis();
-        return Math.max(1, (millis + 999) / 1000);
+    private static RateLimitedException locked(Instant lockedUntil, Instant now) {
+        long millis = lockedUntil == null ? 0 : Duration.between(now, lockedUntil).toMillis();
+        return new RateLimitedException(Math.max(1, (millis + 999) / 1000));
+    }
+
+    /** As PostgreSQL stores it, so that a take-back recognises the lock it set. */
+    private static Instant micros(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MICROS);
     }
 
     /**

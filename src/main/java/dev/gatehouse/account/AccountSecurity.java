@@ -60,8 +60,9 @@ public class AccountSecurity {
      * Password change (docs/api.md "POST /api/auth/password"): every other session goes; the calling
      * access token dies with the old stamp, while the current session's refresh token yields a fresh one.
      * The current password is guarded like a login's (docs/api.md "Account lockout"): 429 while the account
-     * is locked for this client address or everywhere, checked before the password; a wrong one counts as a
-     * failure. A success issues no tokens, so it resets no count.
+     * is locked for this client address or everywhere, checked before the password and counted with the check,
+     * so parallel guesses cannot outrun it; a wrong one stays counted. A success issues no tokens, so it
+     * resets no count: its attempt is taken back.
      */
     public void changePassword(UUID userId, UUID currentSessionId, String currentPassword, String newPassword,
                                String clientAddress) {
@@ -70,11 +71,12 @@ public class AccountSecurity {
             throw Problems.invalidCurrentPassword();
         }
         String email = Emails.normalize(user.email); // the lockout's key for this account, as a login computes it
-        lockout.checkNotLocked(email, clientAddress);
-        if (!passwords.verify(currentPassword, user.passwordHash)) {
-            lockout.recordFailure(email, clientAddress);
-            throw Problems.invalidCurrentPassword();
-        }
+        try (LoginLockout.Attempt attempt = lockout.begin(email, clientAddress)) {
+            if (!passwords.verify(currentPassword, user.passwordHash)) {
+                attempt.failed();
+                throw Problems.invalidCurrentPassword();
+            }
+        } // the right password issues no tokens here: the attempt is taken back
         String newHash = passwords.hash(newPassword); // Argon2id outside the transaction
         String verifiedHash = user.passwordHash;
         change(userId, currentSessionId, (locked, now) -> {

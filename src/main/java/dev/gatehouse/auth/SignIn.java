@@ -1,7 +1,6 @@
 package dev.gatehouse.auth;
 
 import dev.gatehouse.abuse.LoginLockout;
-import dev.gatehouse.problem.ProblemException;
 import dev.gatehouse.problem.Problems;
 import dev.gatehouse.session.Origin;
 import dev.gatehouse.token.RefreshTokens;
@@ -26,35 +25,32 @@ public class SignIn {
     }
 
     public RefreshTokens.Issued login(LoginRequest request, Origin origin) {
-        // The order of checks of docs/api.md "POST /api/auth/login": a locked account answers 429 whatever the password.
-        String address = origin.ipAddress();
-        boolean failuresOnRecord = lockout.checkNotLocked(request.email(), address);
-        User user = QuarkusTransaction.requiringNew().call(() -> User.findByEmail(request.email()).orElse(null));
-        if (user == null) {
-            // Same Argon2id work as a real check, so the answer time does not reveal that the email is unknown.
-            passwords.verifyDummy(request.password());
-            throw failure(request.email(), address);
+        // The order of checks of docs/api.md "POST /api/auth/login": a locked account answers 429 whatever the
+        // password. The attempt counts as a failure until it proves otherwise, so parallel guesses cannot
+        // outrun the count (docs/api.md "Account lockout").
+        try (LoginLockout.Attempt attempt = lockout.begin(request.email(), origin.ipAddress())) {
+            User user = QuarkusTransaction.requiringNew().call(() -> User.findByEmail(request.email()).orElse(null));
+            if (user == null) {
+                // Same Argon2id work as a real check, so the answer time does not reveal that the email is unknown.
+                passwords.verifyDummy(request.password());
+                attempt.failed();
+                throw Problems.invalidCredentials();
+            }
+            if (!passwords.verify(request.password(), user.passwordHash)) {
+                attempt.failed();
+                throw Problems.invalidCredentials();
+            }
+            // Only the right password learns that the account is suspended (docs/api.md "POST /api/auth/login");
+            // the attempt is then taken back: no failure, and no tokens to reset the count.
+            if (!user.isActive()) {
+                throw Problems.accountSuspended();
+            }
+            // docs/threat-model.md "Password hashing": parameters raised since the hash was made are applied on this successful login.
+            String rehash = passwords.needsRehash(user.passwordHash) ? passwords.hash(request.password()) : null;
+            RefreshTokens.Issued issued = refreshTokens.startSession(user.id, user.passwordHash, rehash, origin);
+            // docs/api.md "Account lockout": only an answer that issues tokens resets a count, and only this address's.
+            attempt.issuedTokens();
+            return issued;
         }
-        if (!passwords.verify(request.password(), user.passwordHash)) {
-            throw failure(request.email(), address);
-        }
-        // Only the right password learns that the account is suspended (docs/api.md "POST /api/auth/login").
-        if (!user.isActive()) {
-            throw Problems.accountSuspended();
-        }
-        // docs/threat-model.md "Password hashing": parameters raised since the hash was made are applied on this successful login.
-        String rehash = passwords.needsRehash(user.passwordHash) ? passwords.hash(request.password()) : null;
-        RefreshTokens.Issued issued = refreshTokens.startSession(user.id, user.passwordHash, rehash, origin);
-        // docs/api.md "Account lockout": only an answer that issues tokens resets a count, and only this address's.
-        if (failuresOnRecord) {
-            lockout.reset(request.email(), address);
-        }
-        return issued;
-    }
-
-    /** Counts the failure against the account from this address (known or not, alike) and answers 401. */
-    private ProblemException failure(String email, String address) {
-        lockout.recordFailure(email, address);
-        return Problems.invalidCredentials();
     }
 }

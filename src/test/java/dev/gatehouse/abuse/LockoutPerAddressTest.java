@@ -168,4 +168,50 @@ class LockoutPerAddressTest {
         locked("203.0.113.11", other.email(), other.password());
         succeed("198.51.100.12", other);
     }
+
+    @Test
+    void parallelGuessesFromOneAddressStopAtItsLimit() throws Exception {
+        // all at once, so every guess is in flight before any is answered: only max-failures get a verdict
+        Api.Account owner = Api.register();
+        List<Integer> statuses = Parallel.run(20, i -> login("203.0.113.20", owner.email(), "wrong password!").statusCode());
+        assertEquals(Map.of(401, 5L, 429, 15L), tally(statuses));
+        locked("203.0.113.20", owner.email(), owner.password());
+
+        // after the lock has run out, one guess, which locks again for twice as long
+        clock.advance(Duration.ofSeconds(31));
+        statuses = Parallel.run(10, i -> login("203.0.113.20", owner.email(), "wrong password!").statusCode());
+        assertEquals(Map.of(401, 1L, 429, 9L), tally(statuses));
+        long retryAfter = locked("203.0.113.20", owner.email(), owner.password());
+        assertTrue(retryAfter > 55 && retryAfter <= 60, "Retry-After " + retryAfter);
+        succeed("198.51.100.20", owner);
+    }
+
+    @Test
+    void parallelGuessesFromManyAddressesStopAtTheAccountLimit() throws Exception {
+        Api.Account owner = Api.register();
+        List<Integer> statuses = Parallel.run(30,
+                i -> login("192.0.2." + (50 + i), owner.email(), "wrong password!").statusCode());
+        assertEquals(Map.of(401, (long) ACCOUNT_MAX_FAILURES, 429, 30L - ACCOUNT_MAX_FAILURES), tally(statuses));
+        locked("198.51.100.21", owner.email(), owner.password());
+    }
+
+    @Test
+    void theOwnersRightPasswordInFlightDoesNotCount() throws Exception {
+        // the owner's attempts are counted while in flight too, and taken back when they issue tokens
+        Api.Account owner = Api.register();
+        for (int i = 0; i < 4; i++) {
+            fail("198.51.100.22", owner.email());
+        }
+        List<Integer> statuses = Parallel.run(4, i -> login("198.51.100.22", owner.email(), owner.password()).statusCode());
+        assertTrue(statuses.contains(200), statuses.toString());
+        assertTrue(statuses.stream().allMatch(status -> status == 200 || status == 429), statuses.toString());
+        for (int i = 0; i < 4; i++) {
+            fail("198.51.100.22", owner.email());
+        }
+        succeed("198.51.100.22", owner);
+    }
+
+    private static Map<Integer, Long> tally(List<Integer> statuses) {
+        return statuses.stream().collect(java.util.stream.Collectors.groupingBy(status -> status, java.util.stream.Collectors.counting()));
+    }
 }
