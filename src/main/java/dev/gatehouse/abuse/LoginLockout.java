@@ -2,6 +2,7 @@ package dev.gatehouse.abuse;
 
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.ops.AuthMetrics;
+import dev.gatehouse.problem.DatabaseUnavailableException;
 import dev.gatehouse.problem.RateLimitedException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Singleton;
@@ -13,8 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The lockout (docs/api.md "Account lockout"), kept in PostgreSQL so every instance agrees. A failure is
@@ -41,58 +41,38 @@ public class LoginLockout {
     private static final Logger LOG = Logger.getLogger(LoginLockout.class);
 
     /*
-     * An attempt counts as a failure from the moment it starts, in one upsert that is also the lock check:
-     * parallel attempts serialize on the (account, address) row, so no more than max-failures of them get
-     * past it before the lock (a check, then the password, then a count, would let every attempt in flight
-     * pass the check: 20 parallel guesses, 20 verified). While the row is locked it is left unchanged and no
-     * row comes back. A run of failures older than WINDOW starts over.
+     * last_failure_at is the time of the last real failure: an attempt sets it only once its check fails, so a
+     * right password, counted while it is checked and then taken back, never keeps an old run alive.
      */
-    private static final String COUNT_ADDRESS_ATTEMPT = """
-            insert into address_failure_counts as c (key_hash, failures, last_failure_at) values (:key, 1, :now)
-            on conflict (key_hash) do update
-               set failures = case when c.last_failure_at < :windowStart then 1 else c.failures + 1 end,
-                   locked_until = case when c.last_failure_at < :windowStart then null else c.locked_until end,
-                   last_failure_at = excluded.last_failure_at
-               where c.locked_until is null or c.locked_until <= :now
-            returning failures""";
-
-    /*
-     * The same upsert on the account's row, for the same race across addresses: parallel attempts from many
-     * addresses serialize on it and no more than account-max-failures get past it. The window opens with the
-     * first failure and lasts WINDOW; the next failure after it opens a new one.
-     */
-    private static final String COUNT_ACCOUNT_ATTEMPT = """
-            insert into account_failure_counts as c (email_hash, failures, window_start) values (:key, 1, :now)
-            on conflict (email_hash) do update
-               set failures = case when c.window_start < :windowStart then 1 else c.failures + 1 end,
-                   window_start = case when c.window_start < :windowStart then excluded.window_start
-                                       else c.window_start end
-               where c.locked_until is null or c.locked_until <= :now
-            returning failures""";
+    private static final String FAILED_AT = "update address_failure_counts set last_failure_at = :now where key_hash = :key";
 
     /*
      * Takes back an attempt that was not a failure, in one statement per row: minus one, and off with the
      * lock only if it is still the one this attempt set (nothing else can have set one meanwhile: a locked
-     * row is not counted). A read, then a write, could undo a lock a parallel failure has just set.
+     * row is not counted). A read, then a write, could undo a lock a parallel failure has just set. Then a
+     * row left with no failure and no running lock goes (a second statement: one statement cannot change a
+     * row and delete it), so that successes leave no trace in these tables.
      */
-    private static final String TAKE_BACK_ADDRESS = """
-            update address_failure_counts
+    private static final String TAKE_BACK = """
+            update %1$s
                set failures = greatest(failures - 1, 0),
                    locked_until = case when locked_until = :ours then null else locked_until end
-             where key_hash = :key""";
-
-    private static final String TAKE_BACK_ACCOUNT = """
-            update account_failure_counts
-               set failures = greatest(failures - 1, 0),
-                   locked_until = case when locked_until = :ours then null else locked_until end
-             where email_hash = :key""";
+             where %2$s = :key""";
+    private static final String FORGET = """
+            delete from %1$s where %2$s = :key and failures = 0 and (locked_until is null or locked_until <= :now)""";
+    private static final String[] TAKE_BACK_ADDRESS = {
+            TAKE_BACK.formatted("address_failure_counts", "key_hash"), FORGET.formatted("address_failure_counts", "key_hash")};
+    private static final String[] TAKE_BACK_ACCOUNT = {
+            TAKE_BACK.formatted("account_failure_counts", "email_hash"), FORGET.formatted("account_failure_counts", "email_hash")};
 
     private final GatehouseConfig.Lockout config;
+    private final LockoutStatement statement;
     private final Clock clock;
     private final AuthMetrics metrics;
 
-    LoginLockout(GatehouseConfig config, Clock clock, AuthMetrics metrics) {
+    LoginLockout(GatehouseConfig config, LockoutStatement statement, Clock clock, AuthMetrics metrics) {
         this.config = config.lockout();
+        this.statement = statement;
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -100,60 +80,51 @@ public class LoginLockout {
     /**
      * Starts an attempt to prove a secret of this account from this address: 429 while the account is locked
      * for this address or for every address, whatever the secret (such attempts are not counted); otherwise
-     * the attempt is counted as a failure at once, and locks when it reaches a limit. The caller settles it:
-     * {@link Attempt#failed()} for a wrong secret, {@link Attempt#issuedTokens()} for an answer that issued
-     * tokens, and {@link Attempt#close()} takes back any other outcome (a right secret without tokens, or an
-     * error before any verdict). One transaction that takes the address row, then the account row: every
-     * change takes them in that order, so concurrent attempts cannot deadlock.
+     * the attempt is counted as a failure at once, and locks when it reaches a limit. The caller then runs
+     * the check through {@link Attempt#check}, and calls {@link Attempt#issuedTokens()} if the answer issues
+     * tokens; closing the attempt takes back a right secret, or an error before the check (no verdict was
+     * learnt); an error during the check stays counted. The count and the check are one statement
+     * ({@link LockoutStatement}) that takes the address row, then the account row; every change takes them
+     * in that order, so concurrent attempts cannot deadlock. A wait for those rows that runs out (many
+     * parallel attempts on one account) answers 429 with Retry-After 1, not counted.
      */
     public Attempt begin(String normalizedEmail, String clientAddress) {
         Keys keys = Keys.of(normalizedEmail, clientAddress);
         Instant now = clock.instant();
-        Instant windowStart = now.minus(WINDOW);
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Integer fromAddress = count(COUNT_ADDRESS_ATTEMPT, keys.address(), now, windowStart);
-            if (fromAddress == null) {
-                throw locked(AddressFailureCount.<AddressFailureCount>findById(keys.address()).lockedUntil, now);
+        LockoutStatement.Counted counted;
+        try {
+            counted = statement.count(keys.address(), keys.account(), now, now.minus(WINDOW), config.maxFailures(),
+                    config.accountMaxFailures(), config.baseDelay(), config.maxDelay());
+        } catch (RuntimeException e) {
+            if (DatabaseUnavailableException.isLockTimeout(e)) {
+                throw new RateLimitedException(1); // other attempts on this account hold its rows: not counted
             }
-            Instant addressLock = null;
-            if (fromAddress >= config.maxFailures()) {
-                addressLock = micros(now.plus(lockDuration(fromAddress)));
-                AddressFailureCount.update("lockedUntil = ?1 where keyHash = ?2", addressLock, keys.address());
+            throw e;
+        }
+        Attempt attempt = new Attempt(keys, counted.addressLock(), counted.accountLock());
+        if (counted.refused()) {
+            if (counted.onAddress()) {
+                attempt.takeBackAddressOnly(); // the account is locked: not counted, so the address count goes too
             }
-            Integer onAccount = count(COUNT_ACCOUNT_ATTEMPT, keys.account(), now, windowStart);
-            if (onAccount == null) {
-                // rolls back this address's count: an attempt refused while locked is not counted
-                throw locked(AccountFailureCount.<AccountFailureCount>findById(keys.account()).lockedUntil, now);
-            }
-            Instant accountLock = null;
-            if (onAccount >= config.accountMaxFailures()) {
-                // renewed by each further failure while the window's count stays at or over the limit
-                accountLock = micros(now.plus(config.maxDelay()));
-                AccountFailureCount.update("lockedUntil = ?1 where emailHash = ?2", accountLock, keys.account());
-            }
-            return new Attempt(keys, addressLock, accountLock);
-        });
-    }
-
-    /** The n-th lock (n = failures - max + 1) lasts base · 2^(n-1), at most max-delay. */
-    Duration lockDuration(int failures) {
-        int doublings = Math.min(failures - config.maxFailures(), 30);
-        Duration delay = config.baseDelay().multipliedBy(1L << doublings);
-        return delay.compareTo(config.maxDelay()) > 0 ? config.maxDelay() : delay;
+            throw locked(counted.lockedUntil(), now);
+        }
+        return attempt;
     }
 
     /**
-     * One attempt, counted as a failure since {@link #begin}. Settle it once; closing it (try-with-resources)
-     * takes back an attempt that was neither a failure nor issued tokens. Settling after the answer is
-     * known never fails the request: if the database refuses, the attempt stays counted (the safe side) and
-     * a warning is logged.
+     * One attempt, counted as a failure since {@link #begin}. Closing it (try-with-resources) takes back an
+     * attempt whose check found the right secret and issued no tokens, or that ended before its check.
+     * Settling after the verdict never fails the request: if the database refuses, the attempt stays
+     * counted (the safe side) and a warning is logged.
      */
     public final class Attempt implements AutoCloseable {
+
+        private enum State { STARTED, CHECKING, FAILED, PASSED, SETTLED }
 
         private final Keys keys;
         private final Instant addressLock;
         private final Instant accountLock;
-        private boolean settled;
+        private State state = State.STARTED;
 
         private Attempt(Keys keys, Instant addressLock, Instant accountLock) {
             this.keys = keys;
@@ -161,34 +132,56 @@ public class LoginLockout {
             this.accountLock = accountLock;
         }
 
-        /** A wrong secret: it stays counted; a lock it set counts as a lockout. */
-        public void failed() {
-            settled = true;
-            if (addressLock != null || accountLock != null) {
-                metrics.lockout();
+        /**
+         * Runs the secret's check and records its verdict: false stays counted as a failure (and a lock it
+         * set counts as a lockout); true is taken back when the attempt closes. If the check throws, the
+         * attempt stays counted: an error only a wrong secret could reach must not undo the count.
+         */
+        public boolean check(BooleanSupplier secretIsRight) {
+            if (state != State.STARTED) {
+                throw new IllegalStateException("one check per attempt");
             }
+            state = State.CHECKING;
+            boolean right = secretIsRight.getAsBoolean();
+            state = right ? State.PASSED : State.FAILED;
+            if (!right) {
+                settle("record", () -> AddressFailureCount.getEntityManager().createNativeQuery(FAILED_AT)
+                        .setParameter("key", keys.address()).setParameter("now", clock.instant()).executeUpdate());
+                if (addressLock != null || accountLock != null) {
+                    metrics.lockout();
+                }
+            }
+            return right;
         }
 
         /** An answer that issued tokens starts this address's count over; the account-wide one takes it back. */
         public void issuedTokens() {
-            settled = true;
+            if (state != State.PASSED) {
+                throw new IllegalStateException("tokens without a right secret");
+            }
+            state = State.SETTLED;
             settle("reset", () -> {
                 AddressFailureCount.delete("keyHash", keys.address());
                 takeBack(TAKE_BACK_ACCOUNT, keys.account(), accountLock);
             });
         }
 
-        /** Takes the attempt back unless it was settled: it was no failure, or ended before any verdict. */
+        /** Takes the attempt back if it found the right secret, or ended before its check. */
         @Override
         public void close() {
-            if (settled) {
-                return;
+            if (state == State.PASSED || state == State.STARTED) {
+                settle("take back", () -> {
+                    takeBack(TAKE_BACK_ADDRESS, keys.address(), addressLock);
+                    takeBack(TAKE_BACK_ACCOUNT, keys.account(), accountLock);
+                });
             }
-            settled = true;
-            settle("take back", () -> {
-                takeBack(TAKE_BACK_ADDRESS, keys.address(), addressLock);
-                takeBack(TAKE_BACK_ACCOUNT, keys.account(), accountLock);
-            });
+            state = State.SETTLED;
+        }
+
+        /** Refused for the account-wide lock after the address row counted it: only that count goes. */
+        private void takeBackAddressOnly() {
+            state = State.SETTLED;
+            settle("take back", () -> takeBack(TAKE_BACK_ADDRESS, keys.address(), addressLock));
         }
 
         private void settle(String what, Runnable change) {
@@ -199,30 +192,20 @@ public class LoginLockout {
                 LOG.warnf("Lockout: could not %s an attempt's count (%s); it stays counted", what, e.getClass().getName());
             }
         }
-    }
 
-    private static Integer count(String upsert, byte[] key, Instant now, Instant windowStart) {
-        List<?> rows = AddressFailureCount.getEntityManager().createNativeQuery(upsert)
-                .setParameter("key", key).setParameter("now", now).setParameter("windowStart", windowStart)
-                .getResultList();
-        return rows.isEmpty() ? null : ((Number) rows.get(0)).intValue();
-    }
-
-    private static void takeBack(String statement, byte[] key, Instant ours) {
-        AddressFailureCount.getEntityManager().createNativeQuery(statement)
-                // without a lock of this attempt's, a time no lock can hold, so the case leaves the lock alone
-                .setParameter("key", key).setParameter("ours", ours == null ? Instant.EPOCH : ours)
-                .executeUpdate();
+        private void takeBack(String[] statements, byte[] key, Instant ours) {
+            var entityManager = AddressFailureCount.getEntityManager();
+            // without a lock of this attempt's, a time no lock can hold, so the case leaves the lock alone
+            entityManager.createNativeQuery(statements[0])
+                    .setParameter("key", key).setParameter("ours", ours == null ? Instant.EPOCH : ours).executeUpdate();
+            entityManager.createNativeQuery(statements[1])
+                    .setParameter("key", key).setParameter("now", clock.instant()).executeUpdate();
+        }
     }
 
     private static RateLimitedException locked(Instant lockedUntil, Instant now) {
         long millis = lockedUntil == null ? 0 : Duration.between(now, lockedUntil).toMillis();
         return new RateLimitedException(Math.max(1, (millis + 999) / 1000));
-    }
-
-    /** As PostgreSQL stores it, so that a take-back recognises the lock it set. */
-    private static Instant micros(Instant instant) {
-        return instant.truncatedTo(ChronoUnit.MICROS);
     }
 
     /**

@@ -72,8 +72,7 @@ public class AccountSecurity {
         }
         String email = Emails.normalize(user.email); // the lockout's key for this account, as a login computes it
         try (LoginLockout.Attempt attempt = lockout.begin(email, clientAddress)) {
-            if (!passwords.verify(currentPassword, user.passwordHash)) {
-                attempt.failed();
+            if (!attempt.check(() -> passwords.verify(currentPassword, user.passwordHash))) {
                 throw Problems.invalidCurrentPassword();
             }
         } // the right password issues no tokens here: the attempt is taken back

@@ -30,14 +30,15 @@ public class SignIn {
         // outrun the count (docs/api.md "Account lockout").
         try (LoginLockout.Attempt attempt = lockout.begin(request.email(), origin.ipAddress())) {
             User user = QuarkusTransaction.requiringNew().call(() -> User.findByEmail(request.email()).orElse(null));
-            if (user == null) {
-                // Same Argon2id work as a real check, so the answer time does not reveal that the email is unknown.
-                passwords.verifyDummy(request.password());
-                attempt.failed();
-                throw Problems.invalidCredentials();
-            }
-            if (!passwords.verify(request.password(), user.passwordHash)) {
-                attempt.failed();
+            // An unknown email costs the same Argon2id work as a real check, so the answer time does not reveal it.
+            boolean right = attempt.check(() -> {
+                if (user == null) {
+                    passwords.verifyDummy(request.password());
+                    return false;
+                }
+                return passwords.verify(request.password(), user.passwordHash);
+            });
+            if (!right) {
                 throw Problems.invalidCredentials();
             }
             // Only the right password learns that the account is suspended (docs/api.md "POST /api/auth/login");

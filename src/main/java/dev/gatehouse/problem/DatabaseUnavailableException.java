@@ -47,6 +47,16 @@ public final class DatabaseUnavailableException extends RuntimeException {
         return Optional.empty();
     }
 
+    /** Whether the failure is a lock wait that ran out ({@code lock_timeout}, SQLState 55P03). */
+    public static boolean isLockTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "55P03".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean unavailable(Throwable t) {
         if (t instanceof SQLTransientException) {
             return true;

@@ -128,4 +128,17 @@ class LockoutTest {
         }
         Api.login(account);
     }
+
+    @Test
+    void rightPasswordsLeaveNoRowsBehind() {
+        // every attempt is counted while it runs; a right one is taken back, and a count back at nothing goes
+        Api.Account account = Api.register();
+        Api.login(account);
+        db.update("update users set status = 'suspended' where id = ?", java.util.UUID.fromString(account.id()));
+        loginResponse(account.email(), account.password()).then().statusCode(403);
+        String accountRows = "select count(*) from account_failure_counts where email_hash = sha256(convert_to(?, 'UTF8'))";
+        assertEquals(0, db.count(accountRows, account.email()));
+        fail(account.email());
+        assertEquals(1, db.count(accountRows, account.email()), "a failure is kept");
+    }
 }
