@@ -10,11 +10,9 @@ import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
-import jakarta.json.JsonString;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.time.Clock;
-import java.util.UUID;
 
 /**
  * The Gatehouse-specific half of Bearer validation (docs/tokens.md "Validation").
@@ -39,50 +37,26 @@ public class BearerTokenGuard implements SecurityIdentityAugmentor {
         if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return Uni.createFrom().item(identity);
         }
-        UUID sessionId = uuidClaim(jwt, "sid");
-        UUID userId = uuid(jwt.getSubject());
-        String stamp = stringClaim(jwt, "stamp");
-        if (sessionId == null || userId == null || stamp == null) {
+        // every verified token reaches here as a VerifiedToken (VerifiedTokenCache); anything else is refused
+        if (!(jwt instanceof VerifiedToken token)
+                || token.sessionId() == null || token.subjectId() == null || token.stamp() == null) {
             return Uni.createFrom().failure(new AuthenticationFailedException("token lacks sid, sub or stamp"));
         }
-        SessionState cached = states.cached(sessionId);
+        SessionState cached = states.cached(token.sessionId());
         if (cached != null) {
             try {
-                return Uni.createFrom().item(check(identity, cached, userId, stamp));
+                return Uni.createFrom().item(check(identity, cached, token));
             } catch (AuthenticationFailedException e) {
                 return Uni.createFrom().failure(e);
             }
         }
-        return context.runBlocking(() -> check(identity, states.load(sessionId), userId, stamp));
+        return context.runBlocking(() -> check(identity, states.load(token.sessionId()), token));
     }
 
-    private SecurityIdentity check(SecurityIdentity identity, SessionState state, UUID userId, String stamp) {
-        if (state == null || !state.accepts(userId, stamp, clock.instant())) {
+    private SecurityIdentity check(SecurityIdentity identity, SessionState state, VerifiedToken token) {
+        if (state == null || !state.accepts(token.subjectId(), token.stamp(), clock.instant())) {
             throw new AuthenticationFailedException("session revoked or stamp changed");
         }
         return QuarkusSecurityIdentity.builder(identity).addAttribute(Caller.ATTRIBUTE, state.caller()).build();
-    }
-
-    private static String stringClaim(JsonWebToken jwt, String name) {
-        Object value = jwt.getClaim(name);
-        if (value instanceof JsonString json) {
-            return json.getString();
-        }
-        return value instanceof String text ? text : null;
-    }
-
-    private static UUID uuidClaim(JsonWebToken jwt, String name) {
-        return uuid(stringClaim(jwt, name));
-    }
-
-    private static UUID uuid(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

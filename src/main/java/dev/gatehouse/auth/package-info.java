@@ -7,8 +7,10 @@
  *   <li>SmallRye JWT reads the {@code Authorization} header and parses the token through
  *       {@code JWTParser}. {@link dev.gatehouse.auth.VerifiedTokenCache} is a CDI <em>decorator</em> of
  *       that parser: nothing calls it by name. It remembers a token whose signature, algorithm,
- *       issuer, audience and expiry were verified (by its exact text, until {@code exp}), so a
- *       client's repeated requests skip the signature check. The verification rules are set up in
+ *       issuer, audience and expiry were verified (by the SHA-256 of its exact text, until
+ *       {@code exp}), so a client's repeated requests skip the signature check, and it turns every
+ *       verified token into a compact {@link dev.gatehouse.auth.VerifiedToken}, the principal the
+ *       rest of the request sees. The verification rules are set up in
  *       {@code dev.gatehouse.keys.JwtVerification}.</li>
  *   <li>{@link dev.gatehouse.auth.BearerTokenGuard}, a {@code SecurityIdentityAugmentor}, then checks
  *       what only Gatehouse knows: the token's session is live and the user's security stamp is

@@ -42,6 +42,8 @@ public interface GatehouseConfig {
 
     SessionCache sessionCache();
 
+    Cache cache();
+
     Lockout lockout();
 
     RateLimit rateLimit();
@@ -251,6 +253,25 @@ public interface GatehouseConfig {
     interface SessionCache {
         @WithDefault("true")
         boolean enabled();
+    }
+
+    /**
+     * How many entries the per-instance caches of the Bearer path hold (docs/tokens.md "Cache sizes"): each
+     * evicts one entry at a time, the least valuable, when full. Set each to the active sessions one
+     * instance serves within an access token's lifetime, with headroom.
+     */
+    interface Cache {
+        /** Session states, and as many users' states (a user with several sessions counts once). */
+        @WithDefault("200000")
+        @Min(0)
+        @Max(50_000_000)
+        int sessions();
+
+        /** Access tokens whose signature and claims were verified, remembered until they expire. */
+        @WithDefault("200000")
+        @Min(0)
+        @Max(50_000_000)
+        int accessTokens();
     }
 
     interface Jwks {
