@@ -55,6 +55,10 @@ public final class EmbeddedPostgres {
             config.invoke(builder, "max_connections", "200");
             config.invoke(builder, "fsync", "off");
             config.invoke(builder, "synchronous_commit", "off");
+            // Every statement the server runs, nested ones (foreign-key checks and cascades) too, normalized with $n
+            // placeholders: QueryPlanTest explains each (docs/operations.md "Query plans"). zonky's binaries ship it.
+            config.invoke(builder, "shared_preload_libraries", "pg_stat_statements");
+            config.invoke(builder, "pg_stat_statements.track", "all");
             Object server = builderType.getMethod("start").invoke(builder);
             String url = (String) zonky.getMethod("getJdbcUrl", String.class, String.class).invoke(server, "postgres", "postgres");
             return new EmbeddedPostgres(server, url);

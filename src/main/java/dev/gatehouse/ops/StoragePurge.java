@@ -31,43 +31,47 @@ public class StoragePurge {
 
     /*
      * The batch statements are native statements for "skip locked": a row that a login, a refresh
-     * or another instance's purge holds is left for the next run instead of waited for. A session is
-     * dead since it was revoked, or since the earlier of its absolute end and its refresh expiry
-     * (the expression the index sessions_dead_since is built on).
+     * or another instance's purge holds is left for the next run instead of waited for. Each reads its
+     * batch in the order of the index on its condition, and the outer statement takes the batch as an
+     * array of keys: so even the generic plan, which knows neither the cutoff nor the batch size and
+     * guesses a tenth of the table, walks that index and the primary key instead of scanning the table
+     * (docs/operations.md "Query plans"). A session is dead since it was revoked, or since the earlier of
+     * its absolute end and its refresh expiry (the expression the index sessions_dead_since is built on).
      */
     private static final String DEAD_SESSIONS = """
-            delete from sessions where id in (
+            delete from sessions where id = any(array(
                 select id from sessions
                  where coalesce(revoked_at, least(absolute_end, refresh_expires_at)) < :cutoff
-                 limit :batch for update skip locked)""";
+                 order by coalesce(revoked_at, least(absolute_end, refresh_expires_at))
+                 limit :batch for update skip locked))""";
     private static final String OLD_EVENTS = """
-            delete from security_events where id in (
-                select id from security_events where at < :cutoff limit :batch for update skip locked)""";
+            delete from security_events where id = any(array(
+                select id from security_events where at < :cutoff order by at limit :batch for update skip locked))""";
     /*
      * Lockout counts (docs/api.md "Account lockout") older than 24 hours count for nothing (the next failure
      * would start them over) once no lock is running: an (account, address) count from its last failure, an
      * account's count from the start of its window.
      */
     private static final String STALE_ADDRESS_COUNTS = """
-            delete from address_failure_counts where key_hash in (
+            delete from address_failure_counts where key_hash = any(array(
                 select key_hash from address_failure_counts
                  where last_failure_at < :cutoff and (locked_until is null or locked_until < :now)
-                 limit :batch for update skip locked)""";
+                 order by last_failure_at limit :batch for update skip locked))""";
     private static final String STALE_ACCOUNT_COUNTS = """
-            delete from account_failure_counts where email_hash in (
+            delete from account_failure_counts where email_hash = any(array(
                 select email_hash from account_failure_counts
                  where window_start < :cutoff and (locked_until is null or locked_until < :now)
-                 limit :batch for update skip locked)""";
+                 order by window_start limit :batch for update skip locked))""";
     /*
      * A sealed successor is needed only inside the reuse window; after it, it is erased (the rotation
      * of the successor erases it sooner). The cutoff is now minus the window; the partial index
      * refresh_tokens_sealed holds only rows with a sealed value.
      */
     private static final String EXPIRED_SEALS = """
-            update refresh_tokens set successor_sealed = null where id in (
+            update refresh_tokens set successor_sealed = null where id = any(array(
                 select id from refresh_tokens
                  where rotated_at < :cutoff and successor_sealed is not null
-                 limit :batch for update skip locked)""";
+                 order by rotated_at limit :batch for update skip locked))""";
 
     private final GatehouseConfig.Purge config;
     private final Duration reuseGrace;

@@ -55,8 +55,13 @@ public class User extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
+    /**
+     * The account whose stored email is exactly this one. Matched through {@code lower(email)} as well, the
+     * expression of the unique index users_email_unique, so that the look-up is that index's, not a scan
+     * of every account (docs/operations.md "Query plans"); the exact match keeps its answer what it was.
+     */
     public static Optional<User> findByEmail(String normalizedEmail) {
-        return find("email", normalizedEmail).firstResultOptional();
+        return find("lower(email) = lower(?1) and email = ?1", normalizedEmail).firstResultOptional();
     }
 
     public boolean isActive() {
