@@ -114,7 +114,9 @@ public class SessionStates {
             // An invalidation raced with the read: the state may predate it, so do not keep it.
             if (generation.get() != before) {
                 sessions.asMap().remove(sessionId, entry);
-                users.asMap().remove(user.userId(), user);
+                if (user == read) { // only an entry this read put: a shared one is its putter's to check
+                    users.asMap().remove(user.userId(), user);
+                }
             }
         }
         return state;

@@ -59,11 +59,17 @@ class SessionCacheTest {
         }, 10_000, "the session cache never became trusted");
     }
 
+    /** Polls until the condition holds, failing after {@code millis} counted from the call (so from the answer before it). */
     private static void poll(BooleanSupplier condition, long millis, String message) {
         long deadline = System.nanoTime() + millis * 1_000_000;
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, message);
-            Thread.onSpinWait();
+            try {
+                Thread.sleep(5); // leave the cores to the server and its listener meanwhile
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
     }
 
@@ -105,21 +111,17 @@ class SessionCacheTest {
         assertTrue(states.estimatedSizes()[0] >= SIZE * 9 / 10, "the cache is full");
 
         // a stamp change: the owner's sessions go (one user entry), the bystander's stays cached
-        long changedAt = System.nanoTime();
         given().auth().oauth2(first.accessToken()).contentType("application/json")
                 .body(Map.of("currentPassword", owner.password(), "newPassword", "a brand new password"))
                 .post("/api/auth/password").then().statusCode(204);
         poll(() -> Api.me(first.accessToken()).statusCode() == 401 && Api.me(second.accessToken()).statusCode() == 401,
                 1_000, "the owner's access tokens still work 1 s after the password change");
-        assertTrue(System.nanoTime() - changedAt < 1_000_000_000L);
         assertNotNull(states.cached(UUID.fromString(other.sessionId())), "the bystander's session was touched");
         Api.me(other.accessToken()).then().statusCode(200);
 
         // one session: its revocation reaches the full cache at once too
-        long revokedAt = System.nanoTime();
         given().auth().oauth2(other.accessToken()).delete("/api/auth/sessions/" + other.sessionId()).then().statusCode(204);
         poll(() -> Api.me(other.accessToken()).statusCode() == 401, 1_000, "a revoked session still works after 1 s");
-        assertTrue(System.nanoTime() - revokedAt < 1_000_000_000L);
         assertEquals(401, Api.me(other.accessToken()).statusCode());
     }
 }
