@@ -63,6 +63,10 @@ class LockoutStatement {
                   from p
                 on conflict (key_hash) do update
                    set failures = %1$s,
+                       -- a run that starts over starts now: the attempts in flight behind this one count on
+                       -- from it (the last failure's time alone moves only once a check fails)
+                       last_failure_at = case when c.last_failure_at < (select window_start from p) then (select now from p)
+                                              else c.last_failure_at end,
                        locked_until = case when %1$s >= (select max_failures from p)
                            then (select now + make_interval(secs => least(base_seconds * power(2, least(%1$s - max_failures, 30)),
                                                                           max_seconds)) from p)

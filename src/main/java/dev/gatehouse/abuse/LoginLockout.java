@@ -86,7 +86,8 @@ public class LoginLockout {
      * learnt); an error during the check stays counted. The count and the check are one statement
      * ({@link LockoutStatement}) that takes the address row, then the account row; every change takes them
      * in that order, so concurrent attempts cannot deadlock. A wait for those rows that runs out (many
-     * parallel attempts on one account) answers 429 with Retry-After 1, not counted.
+     * parallel attempts on one account; the lock wait's or the statement's timeout) answers 429 with
+     * Retry-After 1, not counted.
      */
     public Attempt begin(String normalizedEmail, String clientAddress) {
         Keys keys = Keys.of(normalizedEmail, clientAddress);
@@ -96,8 +97,10 @@ public class LoginLockout {
             counted = statement.count(keys.address(), keys.account(), now, now.minus(WINDOW), config.maxFailures(),
                     config.accountMaxFailures(), config.baseDelay(), config.maxDelay());
         } catch (RuntimeException e) {
-            if (DatabaseUnavailableException.isLockTimeout(e)) {
-                throw new RateLimitedException(1); // other attempts on this account hold its rows: not counted
+            if (DatabaseUnavailableException.isWaitTimeout(e)) {
+                // other attempts on this account hold its rows (a statement waits on two rows, so its own
+                // timeout can run out before either lock wait's): not counted, try again in a second
+                throw new RateLimitedException(1);
             }
             throw e;
         }

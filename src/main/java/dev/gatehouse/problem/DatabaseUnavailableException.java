@@ -47,10 +47,13 @@ public final class DatabaseUnavailableException extends RuntimeException {
         return Optional.empty();
     }
 
-    /** Whether the failure is a lock wait that ran out ({@code lock_timeout}, SQLState 55P03). */
-    public static boolean isLockTimeout(Throwable failure) {
+    /**
+     * Whether the failure is a wait that ran out: a lock wait ({@code lock_timeout}, SQLState 55P03) or the
+     * statement's ({@code statement_timeout}, 57014; several lock waits in one statement can add up to it).
+     */
+    public static boolean isWaitTimeout(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "55P03".equals(sql.getSQLState())) {
+            if (t instanceof SQLException sql && ("55P03".equals(sql.getSQLState()) || "57014".equals(sql.getSQLState()))) {
                 return true;
             }
         }

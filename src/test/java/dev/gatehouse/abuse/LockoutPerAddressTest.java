@@ -187,6 +187,16 @@ class LockoutPerAddressTest {
     }
 
     @Test
+    void aRunThatStartsOverStillCountsItsParallelGuesses() throws Exception {
+        // the row of a run older than 24 h: every guess of a burst starts over from the same old row
+        Api.Account owner = Api.register();
+        fail("203.0.113.23", owner.email());
+        clock.advance(Duration.ofHours(24).plusSeconds(1));
+        List<Integer> statuses = Parallel.run(20, i -> login("203.0.113.23", owner.email(), "wrong password!").statusCode());
+        assertEquals(Map.of(401, 5L, 429, 15L), tally(statuses));
+    }
+
+    @Test
     void parallelGuessesFromManyAddressesStopAtTheAccountLimit() throws Exception {
         Api.Account owner = Api.register();
         List<Integer> statuses = Parallel.run(30,
