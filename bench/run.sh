@@ -60,8 +60,8 @@
 # once every backend has flushed its counters). Memory: the used heap after jcmd GC.run, after the
 # first smallest-count /me cell and after the largest-count /me cell; (difference) / (largest -
 # smallest) is the memory per cached session. Writes bench/results/<stamp>-scale[-<label>].csv and
-# .md. SCALE_SERVER_ENV ("VAR=value ...") adds server settings, e.g. cache sizes. About 25 min with
-# the defaults on 2 cores (build included). Needs psql and the JDK's jcmd as well; no floors, no peer.
+# .md. SCALE_SERVER_ENV ("VAR=value ...") adds server settings, e.g. cache sizes. About 26 min with
+# the defaults on 2 cores (11 min of it the set-up, 4 min the 100,000-session refresh pass). Needs psql and the JDK's jcmd as well; no floors, no peer.
 #
 # A system PostgreSQL cluster that was down is started by the run and stopped again at its end
 # (left up if other clients use it by then).
@@ -710,6 +710,7 @@ if [ -n "$scale" ]; then
     "$jcmd" "$server_pid" GC.run > /dev/null
     "$jcmd" "$server_pid" GC.run > /dev/null
     "$jcmd" "$server_pid" GC.heap_info > "$raw/heap-$1.txt"
+    "$jcmd" "$server_pid" GC.class_histogram > "$raw/histogram-$1.txt" # live objects by class (after one more full GC)
     awk '/total [0-9]+K, used [0-9]+K/ {for (i = 1; i < NF; i++) if ($i == "used") {v = $(i + 1); sub(/K,?$/, "", v); s += v}}
       END {print s + 0}' "$raw/heap-$1.txt"
   }
@@ -857,6 +858,17 @@ if [ -n "$scale" ]; then
     echo "| end of the run (after the refresh cells) | $((heap_end / 1024)) MiB ($heap_end KiB) | $rss_end MB |"
     echo
     echo "**($heap_large − $heap_small KiB) / ($large − $small) = $per_session bytes per cached session** (the verified-token cache and the session-state cache together, whatever each holds at that point)."
+    echo
+    echo "Where it went: the classes whose live objects grew most between the two points (\`jcmd <pid> GC.class_histogram\`):"
+    echo
+    echo "| class | objects added | bytes added | bytes per session |"
+    echo "|---|---|---|---|"
+    awk 'NR == FNR {if ($1 ~ /^[0-9]+:$/) {bytes[$4] = $3; count[$4] = $2}; next}
+      $1 ~ /^[0-9]+:$/ && $3 - bytes[$4] > 0 {print $3 - bytes[$4], $2 - count[$4], $4}' \
+      "$raw/histogram-me-$small.txt" "$raw/histogram-me-$large.txt" | sort -rn | head -12 |
+      while read -r bytes count class; do
+        echo "| \`$class\` | $count | $bytes | $(awk -v b="$bytes" -v n="$small" -v m="$large" 'BEGIN {printf "%.0f", b / (m - n)}') |"
+      done
   } > "$md"
   cat "$md"
   log "wrote $csv and $md (raw output in $raw, not committed)"
