@@ -37,23 +37,67 @@
 # too, with the line "refresh CPU per request: +x.x % (limit +5 %)". A cell with any error (non-2xx
 # or no answer in 10 s) is invalid. `--baseline HEAD` is an A/A run: the noise of the procedure.
 # About 10 min with the defaults on 2 cores (builds included). Needs psql as well; no floors, no peer.
+#
+# Scale mode, the Bearer path and refresh with many sessions in use (bench/README.md "Scale: 100,000 sessions"):
+#   bash bench/run.sh --scale [--sessions "64 20000 100000"] [--seconds 15] [--warmup 10] [--repeats-64 3]
+#                     [--connections 32] [--jdk 17] [--label before]
+# One packaged server (the same JVM options, rate limits off) on a fresh database. Set-up over HTTP
+# by bench/ScaleSessions.java (SCALE_SETUP_PARALLEL requests at a time, 4): as many users as the
+# largest count, each registered and logged in once. For the set-up's speed the server runs with
+# Argon2id m=8 t=1 p=1 (the smallest allowed), and with an access-token ttl of 2 h so that the
+# set-up's tokens outlive the run, and an index on users (email) serves the set-up's look-ups by
+# email (dropped before the first cell); the results say all three. Cells: GET /api/users/me, then POST
+# /api/auth/refresh, with each count of sessions in use: wrk at --connections, every request carrying
+# another session's token, round-robin over the first N sessions (bench/wrk/scale.lua; refresh: each
+# session always sends its newest token, and the sessions whose request was in flight when wrk
+# stopped are settled by the helper within the 30 s reuse grace). The smallest count runs
+# --repeats-64 times, interleaved (64, 20000, 64, 100000, 64). Warm-up per cell, not reported: one
+# pass over its sessions, then --warmup s of its load. Per cell: req/s, p50/p99, errors (a cell with
+# any is invalid), server CPU ms per request and its ratio to the median of the smallest count's
+# cells, database CPU ms per request, session-state reads (pg_stat_statements: calls of the selects
+# from sessions in the measured run; a system cluster that this run starts is started with it
+# loaded, else n/a) and scans of the sessions table (pg_stat_user_tables idx_scan + seq_scan, read
+# once every backend has flushed its counters). Memory: the used heap after jcmd GC.run, after the
+# first smallest-count /me cell and after the largest-count /me cell; (difference) / (largest -
+# smallest) is the memory per cached session. Writes bench/results/<stamp>-scale[-<label>].csv and
+# .md. SCALE_SERVER_ENV ("VAR=value ...") adds server settings, e.g. cache sizes. About 26 min with
+# the defaults on 2 cores (11 min of it the set-up, 4 min the 100,000-session refresh pass). Needs psql and the JDK's jcmd as well; no floors, no peer.
+#
+# A system PostgreSQL cluster that was down is started by the run and stopped again at its end
+# (left up if other clients use it by then).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmdline="bash bench/run.sh${*:+ $*}"
 baseline= b_clients=8 repeats=5 b_seconds=12 b_warmup=15 b_jdk=17 preroll=3 b_options=
+scale= s_sessions="64 20000 100000" s_seconds=15 s_warmup=10 s_repeats=3 s_connections=32 s_label= s_options=
 while [ $# -gt 0 ]; do
   case $1 in
     --baseline) baseline=${2:?--baseline needs a commit}; shift 2 ;;
-    --clients|--repeats|--seconds|--warmup|--jdk)
+    --scale) scale=1; shift ;;
+    --clients|--repeats|--seconds|--warmup|--jdk|--repeats-64|--connections)
       [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || { echo "bench: $1 needs a positive whole number" >&2; exit 2; }
-      case $1 in --clients) b_clients=$2 ;; --repeats) repeats=$2 ;; --seconds) b_seconds=$2 ;;
-        --warmup) b_warmup=$2 ;; --jdk) b_jdk=$2 ;; esac
-      b_options="$b_options $1"; shift 2 ;;
+      case $1 in --clients) b_clients=$2 ;; --repeats) repeats=$2 ;; --seconds) b_seconds=$2 s_seconds=$2 ;;
+        --warmup) b_warmup=$2 s_warmup=$2 ;; --jdk) b_jdk=$2 ;; --repeats-64) s_repeats=$2 ;; --connections) s_connections=$2 ;; esac
+      case $1 in --clients|--repeats) b_options="$b_options $1" ;; --repeats-64|--connections) s_options="$s_options $1" ;;
+        *) b_options="$b_options $1" s_options="$s_options $1" ;; esac
+      shift 2 ;;
+    --sessions)
+      [[ ${2:-} =~ ^[1-9][0-9]*( +[1-9][0-9]*)+$ ]] || { echo "bench: --sessions needs two or more positive whole numbers, e.g. \"64 20000 100000\"" >&2; exit 2; }
+      s_sessions=$2 s_options="$s_options $1"; shift 2 ;;
+    --label)
+      [[ ${2:-} =~ ^[A-Za-z0-9_-]+$ ]] || { echo "bench: --label needs a word ([A-Za-z0-9_-])" >&2; exit 2; }
+      s_label=$2 s_options="$s_options $1"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1 (bash bench/run.sh --help)" >&2; exit 2 ;;
   esac
 done
-if [ -z "$baseline" ] && [ -n "$b_options" ]; then echo "bench:$b_options: only with --baseline" >&2; exit 2; fi
+if [ -n "$baseline" ] && [ -n "$scale" ]; then echo "bench: --baseline and --scale are separate runs" >&2; exit 2; fi
+if [ -n "$scale" ]; then
+  for o in $b_options; do case $o in --clients|--repeats) echo "bench: $o: only with --baseline (--scale has --connections, --repeats-64)" >&2; exit 2 ;; esac; done
+  [ "$b_jdk" = 17 ] || [ "$b_jdk" = 25 ] || { echo "bench: --jdk is 17 or 25" >&2; exit 2; }
+elif [ -n "$baseline" ]; then
+  for o in $s_options; do case $o in --sessions|--repeats-64|--connections|--label) echo "bench: $o: only with --scale" >&2; exit 2 ;; esac; done
+elif [ -n "$b_options$s_options" ]; then echo "bench:$b_options$s_options: only with --baseline or --scale" >&2; exit 2; fi
 if [ -n "$baseline" ]; then
   baseline_sha=$(git rev-parse --verify -q "$baseline^{commit}") || { echo "bench: no commit $baseline" >&2; exit 2; }
   [ "$b_jdk" = 17 ] || [ "$b_jdk" = 25 ] || { echo "bench: --jdk is 17 or 25" >&2; exit 2; }
@@ -75,7 +119,7 @@ kc_port=18180
 password="bench password 123"
 users=64
 stamp=$(date -u +%Y%m%dT%H%MZ)
-suffix=${baseline:+-baseline}
+suffix=${baseline:+-baseline}${scale:+-scale}${s_label:+-$s_label}
 results=bench/results
 raw=$results/raw/$stamp$suffix
 mkdir -p "$raw"
@@ -87,6 +131,7 @@ server_log=$raw/server.log
 app_pid=
 kc_pid=
 pg_pid=
+pg_started=                # the system cluster was down and this run started it (stopped again at exit)
 other_pids=                # baseline mode: the server that is not in app_pid
 cleanup() {
   [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
@@ -94,10 +139,17 @@ cleanup() {
   for pid in $app_pid $other_pids; do wait "$pid" 2>/dev/null || true; done
   [ -n "$kc_pid" ] && { kill "$kc_pid" 2>/dev/null; wait "$kc_pid" 2>/dev/null; } || true
   [ -n "$pg_pid" ] && { exec 7>&- || true; wait "$pg_pid" 2>/dev/null || true; }
+  if [ -n "$pg_started" ]; then # the system cluster was down: stop it again, unless someone else uses it by now
+    local others
+    others=$(cd /tmp && runuser -u postgres -- psql -X -At -p "$pg_port" -d postgres -c \
+      "select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()" 2>/dev/null || echo 1)
+    if [ "$others" = 0 ]; then pg_ctlcluster "$pg_version" "$pg_cluster" stop -m fast 2>/dev/null || true
+    else echo "[bench] the system PostgreSQL $pg_version/$pg_cluster stays up: $others other connections" >&2; fi
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
-for tool in wrk curl openssl ${baseline:+psql}; do
+for tool in wrk curl openssl ${baseline:+psql} ${scale:+psql}; do
   command -v $tool >/dev/null || { echo "bench: $tool is needed (Debian: apt-get install wrk curl openssl postgresql-client)" >&2; exit 1; }
 done
 log() { echo "[bench $(date -u +%T)] $*" >&2; }
@@ -107,10 +159,16 @@ if [ -n "${BENCH_JDBC_URL:-}" ]; then
   jdbc=$BENCH_JDBC_URL db_user=${BENCH_DB_USER:-postgres} db_password=${BENCH_DB_PASSWORD:-}
   database="given: $jdbc" pg_mode=given
 elif command -v pg_lsclusters >/dev/null && [ -n "$(pg_lsclusters -h 2>/dev/null)" ] && [ "$(id -u)" = 0 ]; then
-  read -r pg_version pg_cluster pg_port _ < <(pg_lsclusters -h | head -1)
-  pg_ctlcluster "$pg_version" "$pg_cluster" start 2>/dev/null || true
+  read -r pg_version pg_cluster pg_port pg_status _ < <(pg_lsclusters -h | head -1)
+  if [[ $pg_status != online* ]]; then
+    # --scale counts the session-state queries with pg_stat_statements: loaded for this start only
+    # (the cluster's configuration is left as it is; a cluster that is already up is used as it is).
+    pg_start_options=(); [ -n "$scale" ] && pg_start_options=(-- -o "-c shared_preload_libraries=pg_stat_statements")
+    pg_ctlcluster "$pg_version" "$pg_cluster" start "${pg_start_options[@]}" 2>/dev/null && pg_started=1 || true
+  fi
   db_names="gatehouse_bench keycloak_bench"
   [ -n "$baseline" ] && db_names="gatehouse_bench_base gatehouse_bench_cur"
+  [ -n "$scale" ] && db_names="gatehouse_bench"
   for name in $db_names; do # a fresh database and its owner for each server
     (cd /tmp && su postgres -c "psql -q -p $pg_port" >/dev/null) <<SQL
 drop database if exists $name;
@@ -140,6 +198,30 @@ fi
 # Elsewhere the peer shares Gatehouse's database: its tables have other names.
 peer_jdbc=${peer_jdbc:-$jdbc} peer_db_user=${peer_db_user:-$db_user} peer_db_password=${peer_db_password:-$db_password}
 psql_url="postgresql://$db_user:$db_password@$(sed -E 's#jdbc:postgresql://##' <<<"$jdbc")"
+# PostgreSQL as its administrator (the given user when BENCH_JDBC_URL names the database).
+if [ "$pg_mode" = given ]; then
+  given_hostport=$(sed -E 's#^jdbc:postgresql://([^/?]*).*#\1#' <<<"$jdbc")
+  given_db=$(sed -E 's#^jdbc:postgresql://[^/]*/([^?]*).*#\1#' <<<"$jdbc")
+  given_host=${given_hostport%%:*} given_port=5432
+  [[ $given_hostport == *:* ]] && given_port=${given_hostport##*:}
+fi
+admin_psql() { # <database> [psql options...]; stdin passes through
+  local db=$1; shift
+  case $pg_mode in
+    system) (cd /tmp && PGOPTIONS="-c client_min_messages=warning" runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$pg_port" -d "$db" "$@") ;;
+    embedded) PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres -d "$db" "$@" ;;
+    given) PGOPTIONS="-c client_min_messages=warning" PGPASSWORD=$db_password psql -X -q -v ON_ERROR_STOP=1 -h "$given_host" -p "$given_port" -U "$db_user" -d "$db" "$@" ;;
+  esac
+}
+admin_db=postgres; [ "$pg_mode" = given ] && admin_db=$given_db
+db_cpu_snapshot() { # <database> <file>: "pid ticks" of each backend of the database (local only)
+  : > "$2"
+  [ "$pg_mode" = given ] && return 0
+  local pid
+  for pid in $(admin_psql "$admin_db" -At -c "select pid from pg_stat_activity where datname = '$1'"); do
+    awk -v p="$pid" '{print p, $14 + $15}' "/proc/$pid/stat" >> "$2" 2>/dev/null || true
+  done
+}
 lock_waits() {
   command -v psql >/dev/null || { echo ""; return; }
   psql "$psql_url" -Atqc "select (select count(*) from pg_locks where not granted) + 0" 2>/dev/null || echo ""
@@ -155,7 +237,7 @@ server_secret=$(openssl rand -base64 32)   # gatehouse.secret, required in prod
 bcprov=$(ls "$work"/app/lib/main/org.bouncycastle.bcprov-*.jar)
 gatehouse_jar=$(ls "$work"/app/app/gatehouse-*.jar)
 
-[ -n "$baseline" ] || echo "server,jdk,signing,argon2,endpoint,clients,requests,rps,p50_ms,p90_ms,p99_ms,errors,server_cpu_ms_per_req,loadgen_cpu_ms_per_req,max_lock_waits" > "$csv"
+[ -n "$baseline$scale" ] || echo "server,jdk,signing,argon2,endpoint,clients,requests,rps,p50_ms,p90_ms,p99_ms,errors,server_cpu_ms_per_req,loadgen_cpu_ms_per_req,max_lock_waits" > "$csv"
 : > "$work/floors-raw.csv"; : > "$work/runs.txt"
 floors() { # <jdk> <java>: one more measurement of each floor; the summary keeps the lowest
   "$2" $argon2_jit -cp "$bcprov:$gatehouse_jar" bench/Floors.java | sed "s/^floor,/$1,/" >> "$work/floors-raw.csv"
@@ -353,22 +435,6 @@ if [ -n "$baseline" ]; then
   cp -r "$work/baseline-src/target/quarkus-app" "$work/app-base"
   rm -rf "$work/baseline-src"
 
-  # PostgreSQL as its administrator (the given user when BENCH_JDBC_URL names the database).
-  if [ "$pg_mode" = given ]; then
-    given_hostport=$(sed -E 's#^jdbc:postgresql://([^/?]*).*#\1#' <<<"$jdbc")
-    given_db=$(sed -E 's#^jdbc:postgresql://[^/]*/([^?]*).*#\1#' <<<"$jdbc")
-    given_host=${given_hostport%%:*} given_port=5432
-    [[ $given_hostport == *:* ]] && given_port=${given_hostport##*:}
-  fi
-  admin_psql() { # <database> [psql options...]; stdin passes through
-    local db=$1; shift
-    case $pg_mode in
-      system) (cd /tmp && PGOPTIONS="-c client_min_messages=warning" runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$pg_port" -d "$db" "$@") ;;
-      embedded) PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres -d "$db" "$@" ;;
-      given) PGOPTIONS="-c client_min_messages=warning" PGPASSWORD=$db_password psql -X -q -v ON_ERROR_STOP=1 -h "$given_host" -p "$given_port" -U "$db_user" -d "$db" "$@" ;;
-    esac
-  }
-  admin_db=postgres; [ "$pg_mode" = given ] && admin_db=$given_db
   side_jdbc() { # <database name>: its JDBC URL
     case $pg_mode in
       given) sed -E "s#^(jdbc:postgresql://[^/]*/)[^?]*#\1$1#" <<<"$jdbc" ;;
@@ -399,14 +465,6 @@ do \$\$ declare t text; begin
 end \$\$;
 SQL
     admin_psql "$1" -c checkpoint 2>/dev/null || true # needs a superuser (or pg_checkpoint)
-  }
-  db_cpu_snapshot() { # <database> <file>: "pid ticks" of each backend of the database (local only)
-    : > "$2"
-    [ "$pg_mode" = given ] && return 0
-    local pid
-    for pid in $(admin_psql "$admin_db" -At -c "select pid from pg_stat_activity where datname = '$1'"); do
-      awk -v p="$pid" '{print p, $14 + $15}' "/proc/$pid/stat" >> "$2" 2>/dev/null || true
-    done
   }
   use_side() { # baseline|current: where the load goes and whose CPU counts
     if [ "$1" = baseline ]; then port=$base_port server_pid=$base_pid side_db=$base_db
@@ -584,6 +642,236 @@ SQL
   } > "$md"
   cat "$md"
   log "wrote $csv and $md (raw wrk output in $raw, not committed)"
+  exit 0
+fi
+
+# ---- Scale mode: the Bearer path and refresh with many sessions in use ------------------------
+# One server, one fresh database, every session made over HTTP before the first cell. Each request
+# of a cell carries another session's token, round-robin over the first N sessions (bench/wrk/scale.lua),
+# so the caches keyed by token or session see N different keys at an even rate. The smallest N is
+# the reference: its cells run --repeats-64 times, interleaved with the larger ones, and every
+# cell's CPU per request is divided by the median of those. Two measures of database reads: the
+# calls of statements that select from sessions (pg_stat_statements, counted from a reset at the
+# start of the measured run; on Gatehouse's Bearer path that is the session-state read), and the
+# scans of the sessions table (pg_stat_user_tables: every statement that reads it, the refresh's
+# rotation too), taken once every backend has flushed its counters.
+if [ -n "$scale" ]; then
+  t_start=$SECONDS
+  load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+  read -ra sizes < <(tr ' ' '\n' <<<"$s_sessions" | sed '/^$/d' | sort -n | uniq | paste -sd' ')
+  small=${sizes[0]} large=${sizes[${#sizes[@]}-1]}
+  [ "${#sizes[@]}" -ge 2 ] || { echo "bench: --sessions needs two different counts" >&2; exit 2; }
+  [ "$small" -ge "$s_connections" ] || {
+    echo "bench: --sessions: each count must be at least --connections ($s_connections): a refresh connection needs a session of its own" >&2; exit 2; }
+  java_bin=$JAVA17; [ "$b_jdk" = 25 ] && java_bin=$JAVA25
+  jcmd=$(dirname "$(readlink -f "$java_bin")")/jcmd
+  [ -x "$jcmd" ] || { echo "bench: no jcmd beside $java_bin (the used heap is read with it)" >&2; exit 1; }
+  jdk_version=$("$java_bin" -version 2>&1 | head -1 | sed -E 's/.*version "([^"]+)".*/\1/')
+  db_name=$(sed -E 's#^jdbc:postgresql://[^/]*/([^?]*).*#\1#' <<<"$jdbc")
+  setup_parallel=${SCALE_SETUP_PARALLEL:-4}
+  # Set-up speed: Argon2id at its smallest (RFC 9106's minimum memory, one pass) makes a register
+  # and a login cost microseconds of hashing; no cell measures either. The tokens of the set-up must
+  # outlive the run: access-token ttl 2 h instead of 15 min. Both are said in the results.
+  scale_env="GATEHOUSE_PASSWORD_ARGON2_MEMORY_KIB=8 GATEHOUSE_PASSWORD_ARGON2_ITERATIONS=1 GATEHOUSE_PASSWORD_ARGON2_PARALLELISM=1 GATEHOUSE_ACCESS_TOKEN_TTL=PT2H"
+  mkdir "$work/helper" # compiled once: settle runs within the 30 s reuse grace after a refresh run
+  "$(dirname "$(readlink -f "$JAVA17")")/javac" -d "$work/helper" bench/ScaleSessions.java
+  helper() { "$JAVA17" -cp "$work/helper" ScaleSessions "$@"; }
+
+  log "scale: JDK $jdk_version, sessions $s_sessions, $s_connections connections, ${s_warmup} s warm-up + ${s_seconds} s per cell"
+  # shellcheck disable=SC2086 # word splitting of the VAR=value lists is meant
+  start_server "$java_bin" "$work/rsa.pem" $scale_env ${SCALE_SERVER_ENV:-}
+  base_url="http://127.0.0.1:$port"
+  pgss=
+  if admin_psql "$db_name" -c "create extension if not exists pg_stat_statements" > /dev/null 2>&1 &&
+    admin_psql "$db_name" -Atc "select count(*) from pg_stat_statements" > /dev/null 2>&1; then pgss=1; fi
+  pgss_where="dbid = (select oid from pg_database where datname = current_database()) and query ~* '^\s*select\M' and query ~* '\msessions\M'"
+  pgss_reset() { [ -z "$pgss" ] || admin_psql "$db_name" -Atc "select pg_stat_statements_reset(0, (select oid from pg_database where datname = current_database()), 0)" > /dev/null; }
+  pgss_reads() { if [ -n "$pgss" ]; then admin_psql "$db_name" -Atc "select coalesce(sum(calls), 0) from pg_stat_statements where $pgss_where"; fi; }
+  pgss_top() { # the statements of the measured run, most called first: what was counted, and what else ran
+    [ -z "$pgss" ] || admin_psql "$db_name" -Atc "select calls, left(regexp_replace(query, '\s+', ' ', 'g'), 240) from pg_stat_statements
+      where dbid = (select oid from pg_database where datname = current_database()) order by calls desc limit 20"
+  }
+  session_scans() { admin_psql "$db_name" -Atc "select coalesce(sum(seq_scan + coalesce(idx_scan, 0)), 0) from pg_stat_user_tables where relname = 'sessions'"; }
+  stats_flushed() { # <the database's clock at the end of a run>: wait until every backend has flushed that run's table counters
+    # PostgreSQL 15 flushes a backend's counters when one of its transactions ends at least 1 s after
+    # its previous flush, else 10 s after it went idle. The pool validates idle connections every 5 s.
+    local deadline=$((SECONDS + 15)) left
+    while :; do
+      left=$(admin_psql "$db_name" -Atc "select count(*) from pg_stat_activity where datname = current_database()
+        and pid <> pg_backend_pid() and backend_type = 'client backend' and not (state = 'idle'
+        and (state_change > '$1'::timestamptz + interval '1.2 s' or state_change < now() - interval '10.5 s'))")
+      [ "$left" = 0 ] && return 0
+      [ $SECONDS -lt $deadline ] || { log "table counters: $left backends may not have flushed after 15 s"; return 0; }
+      sleep 0.2
+    done
+  }
+  db_now() { admin_psql "$db_name" -Atc "select now()"; }
+  heap_used_kib() { # <label>: the used heap after two forced full collections (jcmd GC.run, then GC.heap_info), KiB
+    "$jcmd" "$server_pid" GC.run > /dev/null
+    "$jcmd" "$server_pid" GC.run > /dev/null
+    "$jcmd" "$server_pid" GC.heap_info > "$raw/heap-$1.txt"
+    "$jcmd" "$server_pid" GC.class_histogram > "$raw/histogram-$1.txt" # live objects by class (after one more full GC)
+    awk '/total [0-9]+K, used [0-9]+K/ {for (i = 1; i < NF; i++) if ($i == "used") {v = $(i + 1); sub(/K,?$/, "", v); s += v}}
+      END {print s + 0}' "$raw/heap-$1.txt"
+  }
+  scale_wrk() { # <me|refresh> <sessions> <duration> <output>
+    local threads=$(( s_connections < 2 ? 1 : 2 ))
+    if [ "$1" = me ]; then
+      wrk -t$threads -c"$s_connections" -d"$3" --timeout 10s --latency -s bench/wrk/scale.lua \
+        "$base_url/api/users/me" -- me "$work/access.txt" "$2" $threads > "$4"
+    else
+      wrk -t$threads -c"$s_connections" -d"$3" --timeout 10s --latency -s bench/wrk/scale.lua \
+        "$base_url/api/auth/refresh" -- refresh "$work/refresh.txt" "$2" $threads "$work/dump.txt" > "$4"
+    fi
+  }
+  settle() { # after a wrk refresh run: every session's newest token into refresh.txt (within the 30 s reuse grace)
+    helper settle "$base_url" "$work/dump.txt" "$work/refresh.txt" >> "$raw/settle.log" 2>&1 ||
+      { tail -5 "$raw/settle.log" >&2; exit 1; }
+  }
+
+  log "scale: creating $large users and one session each over HTTP ($setup_parallel at a time; Argon2id m=8 t=1 p=1 for speed)"
+  t0=$SECONDS
+  # Register and login find the user with "where email = ?", which users_email_unique (on
+  # lower(email)) cannot serve: a sequential scan of users each time, 10.8 ms at 62,000 users, so the
+  # set-up would take the square of the users. A plain index on email serves it during the set-up
+  # only; it is dropped before the first cell (the cells never look a user up by email).
+  setup_index=
+  if admin_psql "$db_name" -c "create index bench_scale_setup_users_email on users (email)" > /dev/null 2>&1; then setup_index=1
+  else log "scale: could not add the set-up's index on users (email): the set-up scans users for every register and login"; fi
+  helper create "$base_url" "$large" "$setup_parallel" "$password" "scale-$stamp" "$work/access.txt" "$work/refresh.txt" \
+    2>&1 | tee "$raw/setup.log" >&2
+  [ -z "$setup_index" ] || admin_psql "$db_name" -c "drop index bench_scale_setup_users_email" > /dev/null ||
+    log "scale: the set-up's index on users (email) could not be dropped"
+  setup_s=$((SECONDS - t0))
+  log "scale: JIT warm-up, ${s_warmup} s of /me and ${s_warmup} s of refresh over the first $small sessions (not reported)"
+  scale_wrk me "$small" "${s_warmup}s" "$raw/warmup-me.txt"
+  scale_wrk refresh "$small" "${s_warmup}s" "$raw/warmup-refresh.txt"; settle
+
+  hz=$(getconf CLK_TCK)
+  : > "$work/cells.csv" # order,endpoint,sessions,repeat,requests,rps,p50,p99,errors,server_cpu,db_cpu,reads,scans
+  order=0
+  scale_cell() { # <me|refresh> <sessions> <repeat, or "-">
+    local endpoint=$1 n=$2 r=$3 name
+    order=$((order + 1)); name=$(printf '%02d-%s-%s' "$order" "$endpoint" "$n")
+    log "$name: warm-up, one pass over the $n sessions ($setup_parallel at a time), then ${s_warmup} s"
+    if [ "$endpoint" = me ]; then helper me "$base_url" "$work/access.txt" "$n" "$setup_parallel"
+    else helper refresh "$base_url" "$work/refresh.txt" "$n" "$setup_parallel"; fi >> "$raw/passes.log" 2>&1 ||
+      { tail -5 "$raw/passes.log" >&2; exit 1; }
+    scale_wrk "$endpoint" "$n" "${s_warmup}s" "$raw/$name.warmup.txt"
+    if [ "$endpoint" = refresh ]; then settle; fi
+    stats_flushed "$(db_now)"
+    local scans0 scans1 reads cpu0 cpu1
+    scans0=$(session_scans); pgss_reset; db_cpu_snapshot "$db_name" "$work/db0.txt"; cpu0=$(server_cpu_ticks)
+    scale_wrk "$endpoint" "$n" "${s_seconds}s" "$raw/$name.txt"
+    cpu1=$(server_cpu_ticks); db_cpu_snapshot "$db_name" "$work/db1.txt"
+    reads=$(pgss_reads); pgss_top > "$raw/$name.statements.txt"
+    stats_flushed "$(db_now)"; scans1=$(session_scans)
+    if [ "$endpoint" = refresh ]; then settle; fi
+    local f="$raw/$name.txt" requests rps p50 p99 non2xx socket errors server_ms db_ms=
+    requests=$(awk '/requests in/ {print $1}' "$f")
+    rps=$(awk '/Requests\/sec/ {print $2}' "$f")
+    p50=$(awk '$1 == "50%" {print $2}' "$f" | to_ms); p99=$(awk '$1 == "99%" {print $2}' "$f" | to_ms)
+    non2xx=$(awk '/Non-2xx/ {print $NF}' "$f"); socket=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$f")
+    errors=$(( ${non2xx:-0} + ${socket:-0} ))
+    server_ms=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$requests" -v hz="$hz" 'BEGIN {printf "%.4f", (b - a) * 1000 / hz / n}')
+    if [ -s "$work/db1.txt" ]; then # backends that started during the run count whole
+      db_ms=$(awk -v n="$requests" -v hz="$hz" 'NR == FNR {t0[$1] = $2; next} {s += $2 - ($1 in t0 ? t0[$1] : 0)}
+        END {printf "%.4f", s * 1000 / hz / n}' "$work/db0.txt" "$work/db1.txt")
+    fi
+    echo "$order,$endpoint,$n,$r,$requests,$rps,$p50,$p99,$errors,$server_ms,$db_ms,$reads,$((scans1 - scans0))" >> "$work/cells.csv"
+    log "$name: $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $errors, server CPU $server_ms ms/req, session-state reads ${reads:-n/a}, sessions scans $((scans1 - scans0))"
+  }
+
+  # The plan: the smallest count first, then each larger one followed by the smallest again while
+  # repeats are left (64, 20000, 64, 100000, 64), for /me and then for refresh.
+  plan=("$small:1") r=1
+  for n in "${sizes[@]:1}"; do
+    plan+=("$n:-")
+    if [ "$r" -lt "$s_repeats" ]; then r=$((r + 1)); plan+=("$small:$r"); fi
+  done
+  while [ "$r" -lt "$s_repeats" ]; do r=$((r + 1)); plan+=("$small:$r"); done
+  for endpoint in me refresh; do
+    for step in "${plan[@]}"; do
+      scale_cell "$endpoint" "${step%%:*}" "${step#*:}"
+      if [ "$endpoint" = me ] && [ "$step" = "$small:1" ]; then heap_small=$(heap_used_kib "me-$small") rss_small=$(rss_mb); fi
+      if [ "$endpoint" = me ] && [ "${step%%:*}" = "$large" ]; then heap_large=$(heap_used_kib "me-$large") rss_large=$(rss_mb); fi
+    done
+  done
+  heap_end=$(heap_used_kib end) rss_end=$(rss_mb)
+  stop_server
+  run_s=$((SECONDS - t_start))
+
+  # ---- Scale summary
+  per_session=$(awk -v a="$heap_small" -v b="$heap_large" -v n="$small" -v m="$large" 'BEGIN {printf "%.0f", (b - a) * 1024 / (m - n)}')
+  median_of() { # <endpoint> <column>: the median over the smallest count's cells
+    awk -F, -v e="$1" -v n="$small" -v c="$2" '$2 == e && $3 == n {print $c}' "$work/cells.csv" | sort -g |
+      awk '{v[NR] = $1} END {if (NR) printf "%.4f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+  }
+  declare -A ref=([me]=$(median_of me 10) [refresh]=$(median_of refresh 10))
+  {
+    echo "kind,order,endpoint,sessions,repeat,requests,rps,p50_ms,p99_ms,errors,server_cpu_ms_per_req,ratio_to_${small}_median,db_cpu_ms_per_req,session_state_reads,sessions_table_scans,heap_used_kib,rss_mb"
+    while IFS=, read -r o e n r requests rps p50 p99 errs server db reads scans; do
+      ratio=$(awk -v s="$server" -v m="${ref[$e]}" 'BEGIN {if (m > 0) printf "%.3f", s / m}')
+      echo "cell,$o,$e,$n,$r,$requests,$rps,$p50,$p99,$errs,$server,$ratio,$db,$reads,$scans,,"
+    done < "$work/cells.csv"
+    echo "heap,,after me,$small,,,,,,,,,,,,$heap_small,$rss_small"
+    echo "heap,,after me,$large,,,,,,,,,,,,$heap_large,$rss_large"
+    echo "heap,,end of run,,,,,,,,,,,,,$heap_end,$rss_end"
+  } > "$csv"
+  invalid=$(awk -F, '$9 > 0' "$work/cells.csv" | wc -l)
+  {
+    echo "# Gatehouse scale cells $stamp${s_label:+ ($s_label)}"
+    echo
+    echo "- command: \`$cmdline\`"
+    echo "- machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"); load average at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg); wrk on the same cores"
+    echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml || echo ' (with uncommitted changes)'); JDK $jdk_version; server JVM options: $java_opts; RS256; rate limits off; database: $database"
+    echo "- set-up: $large users registered and logged in once each over HTTP by bench/ScaleSessions.java, $setup_parallel requests at a time, in $setup_s s. **For the set-up's speed the server runs with Argon2id m=8 t=1 p=1** (\`GATEHOUSE_PASSWORD_ARGON2_MEMORY_KIB=8\`, \`_ITERATIONS=1\`, \`_PARALLELISM=1\`, the smallest allowed; no cell measures a login or a register) **and an access-token ttl of 2 h** (\`GATEHOUSE_ACCESS_TOKEN_TTL=PT2H\`, default 15 min, so that the set-up's tokens stay valid for the whole run)$([ -z "$setup_index" ] || echo "; during the set-up only, an index on \`users (email)\`, dropped before the first cell (register and login look users up with \`where email = ?\`, which \`users_email_unique\` on \`lower(email)\` cannot serve: without it every one scans the whole table)")${SCALE_SERVER_ENV:+; extra server environment: \`$SCALE_SERVER_ENV\`}"
+    echo "- cells: wrk with $s_connections connections, each request carrying another session's token, round-robin over the first N sessions (bench/wrk/scale.lua; refresh: each session always sends its newest refresh token). Warm-up, not reported: one pass over the cell's N sessions ($setup_parallel at a time), then ${s_warmup} s of the cell's load; measured: ${s_seconds} s. The $small-session cells run $s_repeats times, interleaved; **ratio** is the cell's server CPU per request over the median of the $small-session cells of its endpoint (me ${ref[me]} ms, refresh ${ref[refresh]} ms). A cell with errors (not 2xx, or no answer in 10 s) is invalid."
+    if [ -n "$pgss" ]; then
+      echo "- **session-state reads**: calls of the statements that select from \`sessions\` in the measured run (pg_stat_statements, reset at its start; the statements of each run are in the raw output). The refresh's rotation (\`with rotated as (update ...)\`) reads the session row too and is not counted here; \`sessions\` scans (pg_stat_user_tables, idx_scan + seq_scan, read after every backend flushed its counters) count every statement."
+    else
+      echo "- **session-state reads**: pg_stat_statements not available on this database (n/a); \`sessions\` scans (pg_stat_user_tables, idx_scan + seq_scan, read after every backend flushed its counters) count every statement that read the table, the refresh's rotation too."
+    fi
+    echo "- server CPU: the JVM's utime+stime (/proc) per request; database CPU: the same for the database's backends"
+    echo "- run time of the mode: $((run_s / 60)) min $((run_s % 60)) s (build not included)"
+    echo
+    [ "$invalid" -eq 0 ] || { echo "**$invalid cells had errors and are invalid.**"; echo; }
+    echo "## Cells, in the order they ran"
+    echo
+    echo "| # | active sessions in use | endpoint | req/s | p50 / p99 ms | errors | server CPU ms/request | ratio to $small | session-state reads in the cell | \`sessions\` scans | database CPU ms/request |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
+    tail -n +2 "$csv" | while IFS=, read -r kind o e n r requests rps p50 p99 errs server ratio db reads scans _; do
+      [ "$kind" = cell ] || continue
+      label=$n; [ "$r" = - ] || label="$n (run $r)"
+      endpoint=$e; [ "$e" = me ] && endpoint="GET /api/users/me"; [ "$e" = refresh ] && endpoint="POST /api/auth/refresh"
+      echo "| $o | $label | $endpoint | $rps | $p50 / $p99 | $errs$([ "$errs" = 0 ] || echo ' INVALID') | $server | ${ratio:-n/a} | ${reads:-n/a} | $scans | ${db:-n/a} |"
+    done
+    echo
+    echo "## Memory per cached session"
+    echo
+    echo "Used heap after two forced full collections (\`jcmd <pid> GC.run\`, then \`GC.heap_info\`: the used young and old generation), and the JVM's RSS:"
+    echo
+    echo "| when | used heap | RSS |"
+    echo "|---|---|---|"
+    echo "| after the first $small-session /me cell | $((heap_small / 1024)) MiB ($heap_small KiB) | $rss_small MB |"
+    echo "| after the $large-session /me cell | $((heap_large / 1024)) MiB ($heap_large KiB) | $rss_large MB |"
+    echo "| end of the run (after the refresh cells) | $((heap_end / 1024)) MiB ($heap_end KiB) | $rss_end MB |"
+    echo
+    echo "**($heap_large − $heap_small KiB) / ($large − $small) = $per_session bytes per cached session** (the verified-token cache and the session-state cache together, whatever each holds at that point)."
+    echo
+    echo "Where it went: the classes whose live objects grew most between the two points (\`jcmd <pid> GC.class_histogram\`):"
+    echo
+    echo "| class | objects added | bytes added | bytes per session |"
+    echo "|---|---|---|---|"
+    awk 'NR == FNR {if ($1 ~ /^[0-9]+:$/) {bytes[$4] = $3; count[$4] = $2}; next}
+      $1 ~ /^[0-9]+:$/ && $3 - bytes[$4] > 0 {print $3 - bytes[$4], $2 - count[$4], $4}' \
+      "$raw/histogram-me-$small.txt" "$raw/histogram-me-$large.txt" | sort -rn | head -12 |
+      while read -r bytes count class; do
+        echo "| \`$class\` | $count | $bytes | $(awk -v b="$bytes" -v n="$small" -v m="$large" 'BEGIN {printf "%.0f", b / (m - n)}') |"
+      done
+  } > "$md"
+  cat "$md"
+  log "wrote $csv and $md (raw output in $raw, not committed)"
   exit 0
 fi
 
