@@ -18,6 +18,7 @@
 # Results: bench/README.md "Login database time".
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/build-commit.sh
 user_counts=${USER_COUNTS:-1000 100000}; logins=${LOGINS:-300}; warmup=${WARMUP:-50}
 port=18082 pg_port=15433 password='bench password 123'
 work=$(mktemp -d)
@@ -36,12 +37,7 @@ cp -r target/quarkus-app "$work/app-current"
 builds="current"
 current_label="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml || echo '+uncommitted')"
 if [ -n "${BASELINE:-}" ]; then
-  mkdir "$work/baseline-src"
-  git archive "$BASELINE" | tar -x -C "$work/baseline-src"
-  (cd "$work/baseline-src" && ./mvnw -B -q package -DskipTests) > "$work/build-baseline.log" 2>&1 ||
-    { tail -30 "$work/build-baseline.log" >&2; exit 1; }
-  cp -r "$work/baseline-src/target/quarkus-app" "$work/app-baseline"
-  rm -rf "$work/baseline-src"
+  build_commit "$BASELINE" "$work/app-baseline" "$work/build-baseline.log"
   builds="baseline current"
   baseline_label=$(git rev-parse --short "$BASELINE")
 fi

@@ -45,8 +45,7 @@
 # by bench/ScaleSessions.java (SCALE_SETUP_PARALLEL requests at a time, 4): as many users as the
 # largest count, each registered and logged in once. For the set-up's speed the server runs with
 # Argon2id m=8 t=1 p=1 (the smallest allowed), and with an access-token ttl of 2 h so that the
-# set-up's tokens outlive the run, and an index on users (email) serves the set-up's look-ups by
-# email (dropped before the first cell); the results say all three. Cells: GET /api/users/me, then POST
+# set-up's tokens outlive the run; the results say both. Cells: GET /api/users/me, then POST
 # /api/auth/refresh, with each count of sessions in use: wrk at --connections, every request carrying
 # another session's token, round-robin over the first N sessions (bench/wrk/scale.lua; refresh: each
 # session always sends its newest token, and the sessions whose request was in flight when wrk
@@ -67,6 +66,7 @@
 # (left up if other clients use it by then).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/build-commit.sh
 cmdline="bash bench/run.sh${*:+ $*}"
 baseline= b_clients=8 repeats=5 b_seconds=12 b_warmup=15 b_jdk=17 preroll=3 b_options=
 scale= s_sessions="64 20000 100000" s_seconds=15 s_warmup=10 s_repeats=3 s_connections=32 s_label= s_options=
@@ -345,6 +345,23 @@ stop_peer() { kill "$kc_pid"; wait "$kc_pid" 2>/dev/null || true; kc_pid=; }
 
 # ---- One cell ---------------------------------------------------------------------------------
 to_ms() { awk '{v = $1; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}; printf "%.2f", v}'; }
+# The figures of one wrk run from its output and the server's CPU ticks before and after it, into the
+# caller's locals: requests, rps, p50, p99 (ms), errors (non-2xx or no answer), server_ms and db_ms (CPU
+# ms per request; db_ms from $work/db0.txt and db1.txt, empty without them).
+run_figures() { # <wrk output> <server ticks before> <after>
+  local f=$1 non2xx socket
+  requests=$(awk '/requests in/ {print $1}' "$f")
+  rps=$(awk '/Requests\/sec/ {print $2}' "$f")
+  p50=$(awk '$1 == "50%" {print $2}' "$f" | to_ms); p99=$(awk '$1 == "99%" {print $2}' "$f" | to_ms)
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$f"); socket=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$f")
+  errors=$(( ${non2xx:-0} + ${socket:-0} ))
+  server_ms=$(awk -v a="$2" -v b="$3" -v n="$requests" -v hz="$hz" 'BEGIN {printf "%.4f", (b - a) * 1000 / hz / n}')
+  db_ms=
+  if [ -s "$work/db1.txt" ]; then # backends that started during the run count whole
+    db_ms=$(awk -v n="$requests" -v hz="$hz" 'NR == FNR {t0[$1] = $2; next} {s += $2 - ($1 in t0 ? t0[$1] : 0)}
+      END {printf "%.4f", s * 1000 / hz / n}' "$work/db0.txt" "$work/db1.txt")
+  fi
+}
 wrk_run() { # <endpoint> <clients> <duration> <output>
   local endpoint=$1 c=$2 duration=$3 out=$4 threads=$(( $2 < 2 ? 1 : 2 ))
   local base="http://127.0.0.1:$port" login=/api/auth/login refresh=/api/auth/refresh me=/api/users/me protocol=gatehouse
@@ -428,12 +445,7 @@ if [ -n "$baseline" ]; then
   # git archive rather than git worktree add: nothing is registered in the repository the other
   # worktrees share, so a killed run leaves nothing to prune; the trap removes $work.
   log "building the baseline $baseline_short ($baseline) from git archive"
-  mkdir "$work/baseline-src"
-  git archive "$baseline_sha" | tar -x -C "$work/baseline-src"
-  (cd "$work/baseline-src" && ./mvnw -B -q package -DskipTests) > "$raw/build-baseline.log" 2>&1 ||
-    { tail -30 "$raw/build-baseline.log" >&2; exit 1; }
-  cp -r "$work/baseline-src/target/quarkus-app" "$work/app-base"
-  rm -rf "$work/baseline-src"
+  build_commit "$baseline_sha" "$work/app-base" "$raw/build-baseline.log"
 
   side_jdbc() { # <database name>: its JDBC URL
     case $pg_mode in
@@ -509,17 +521,8 @@ SQL
     wrk_run "$endpoint" "$b_clients" "${b_seconds}s" "$raw/$name.txt"
     cpu1=$(server_cpu_ticks)
     db_cpu_snapshot "$side_db" "$work/db1.txt"
-    local f="$raw/$name.txt" requests rps p50 p99 non2xx socket errors server_ms db_ms=
-    requests=$(awk '/requests in/ {print $1}' "$f")
-    rps=$(awk '/Requests\/sec/ {print $2}' "$f")
-    p50=$(awk '$1 == "50%" {print $2}' "$f" | to_ms); p99=$(awk '$1 == "99%" {print $2}' "$f" | to_ms)
-    non2xx=$(awk '/Non-2xx/ {print $NF}' "$f"); socket=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$f")
-    errors=$(( ${non2xx:-0} + ${socket:-0} ))
-    server_ms=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$requests" -v hz="$hz" 'BEGIN {printf "%.4f", (b - a) * 1000 / hz / n}')
-    if [ -s "$work/db1.txt" ]; then # backends that started during the run count whole
-      db_ms=$(awk -v n="$requests" -v hz="$hz" 'NR == FNR {t0[$1] = $2; next} {s += $2 - ($1 in t0 ? t0[$1] : 0)}
-        END {printf "%.4f", s * 1000 / hz / n}' "$work/db0.txt" "$work/db1.txt")
-    fi
+    local requests rps p50 p99 errors server_ms db_ms
+    run_figures "$raw/$name.txt" "$cpu0" "$cpu1"
     echo "$side,$endpoint,$r,$order,$requests,$rps,$p50,$p99,$errors,$server_ms,$db_ms" >> "$work/repeats.csv"
     log "$name (repeat $r): $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $errors, server CPU $server_ms ms/req, database CPU ${db_ms:-n/a} ms/req"
   }
@@ -731,17 +734,8 @@ if [ -n "$scale" ]; then
 
   log "scale: creating $large users and one session each over HTTP ($setup_parallel at a time; Argon2id m=8 t=1 p=1 for speed)"
   t0=$SECONDS
-  # Register and login find the user with "where email = ?", which users_email_unique (on
-  # lower(email)) cannot serve: a sequential scan of users each time, 10.8 ms at 62,000 users, so the
-  # set-up would take the square of the users. A plain index on email serves it during the set-up
-  # only; it is dropped before the first cell (the cells never look a user up by email).
-  setup_index=
-  if admin_psql "$db_name" -c "create index bench_scale_setup_users_email on users (email)" > /dev/null 2>&1; then setup_index=1
-  else log "scale: could not add the set-up's index on users (email): the set-up scans users for every register and login"; fi
   helper create "$base_url" "$large" "$setup_parallel" "$password" "scale-$stamp" "$work/access.txt" "$work/refresh.txt" \
     2>&1 | tee "$raw/setup.log" >&2
-  [ -z "$setup_index" ] || admin_psql "$db_name" -c "drop index bench_scale_setup_users_email" > /dev/null ||
-    log "scale: the set-up's index on users (email) could not be dropped"
   setup_s=$((SECONDS - t0))
   log "scale: JIT warm-up, ${s_warmup} s of /me and ${s_warmup} s of refresh over the first $small sessions (not reported)"
   scale_wrk me "$small" "${s_warmup}s" "$raw/warmup-me.txt"
@@ -767,17 +761,8 @@ if [ -n "$scale" ]; then
     reads=$(pgss_reads); pgss_top > "$raw/$name.statements.txt"
     stats_flushed "$(db_now)"; scans1=$(session_scans)
     if [ "$endpoint" = refresh ]; then settle; fi
-    local f="$raw/$name.txt" requests rps p50 p99 non2xx socket errors server_ms db_ms=
-    requests=$(awk '/requests in/ {print $1}' "$f")
-    rps=$(awk '/Requests\/sec/ {print $2}' "$f")
-    p50=$(awk '$1 == "50%" {print $2}' "$f" | to_ms); p99=$(awk '$1 == "99%" {print $2}' "$f" | to_ms)
-    non2xx=$(awk '/Non-2xx/ {print $NF}' "$f"); socket=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$f")
-    errors=$(( ${non2xx:-0} + ${socket:-0} ))
-    server_ms=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$requests" -v hz="$hz" 'BEGIN {printf "%.4f", (b - a) * 1000 / hz / n}')
-    if [ -s "$work/db1.txt" ]; then # backends that started during the run count whole
-      db_ms=$(awk -v n="$requests" -v hz="$hz" 'NR == FNR {t0[$1] = $2; next} {s += $2 - ($1 in t0 ? t0[$1] : 0)}
-        END {printf "%.4f", s * 1000 / hz / n}' "$work/db0.txt" "$work/db1.txt")
-    fi
+    local requests rps p50 p99 errors server_ms db_ms
+    run_figures "$raw/$name.txt" "$cpu0" "$cpu1"
     echo "$order,$endpoint,$n,$r,$requests,$rps,$p50,$p99,$errors,$server_ms,$db_ms,$reads,$((scans1 - scans0))" >> "$work/cells.csv"
     log "$name: $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $errors, server CPU $server_ms ms/req, session-state reads ${reads:-n/a}, sessions scans $((scans1 - scans0))"
   }
@@ -825,7 +810,7 @@ if [ -n "$scale" ]; then
     echo "- command: \`$cmdline\`"
     echo "- machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"); load average at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg); wrk on the same cores"
     echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml || echo ' (with uncommitted changes)'); JDK $jdk_version; server JVM options: $java_opts; RS256; rate limits off; database: $database"
-    echo "- set-up: $large users registered and logged in once each over HTTP by bench/ScaleSessions.java, $setup_parallel requests at a time, in $setup_s s. **For the set-up's speed the server runs with Argon2id m=8 t=1 p=1** (\`GATEHOUSE_PASSWORD_ARGON2_MEMORY_KIB=8\`, \`_ITERATIONS=1\`, \`_PARALLELISM=1\`, the smallest allowed; no cell measures a login or a register) **and an access-token ttl of 2 h** (\`GATEHOUSE_ACCESS_TOKEN_TTL=PT2H\`, default 15 min, so that the set-up's tokens stay valid for the whole run)$([ -z "$setup_index" ] || echo "; during the set-up only, an index on \`users (email)\`, dropped before the first cell (register and login look users up with \`where email = ?\`, which \`users_email_unique\` on \`lower(email)\` cannot serve: without it every one scans the whole table)")${SCALE_SERVER_ENV:+; extra server environment: \`$SCALE_SERVER_ENV\`}"
+    echo "- set-up: $large users registered and logged in once each over HTTP by bench/ScaleSessions.java, $setup_parallel requests at a time, in $setup_s s. **For the set-up's speed the server runs with Argon2id m=8 t=1 p=1** (\`GATEHOUSE_PASSWORD_ARGON2_MEMORY_KIB=8\`, \`_ITERATIONS=1\`, \`_PARALLELISM=1\`, the smallest allowed; no cell measures a login or a register) **and an access-token ttl of 2 h** (\`GATEHOUSE_ACCESS_TOKEN_TTL=PT2H\`, default 15 min, so that the set-up's tokens stay valid for the whole run)${SCALE_SERVER_ENV:+; extra server environment: \`$SCALE_SERVER_ENV\`}"
     echo "- cells: wrk with $s_connections connections, each request carrying another session's token, round-robin over the first N sessions (bench/wrk/scale.lua; refresh: each session always sends its newest refresh token). Warm-up, not reported: one pass over the cell's N sessions ($setup_parallel at a time), then ${s_warmup} s of the cell's load; measured: ${s_seconds} s. The $small-session cells run $s_repeats times, interleaved; **ratio** is the cell's server CPU per request over the median of the $small-session cells of its endpoint (me ${ref[me]} ms, refresh ${ref[refresh]} ms). A cell with errors (not 2xx, or no answer in 10 s) is invalid."
     if [ -n "$pgss" ]; then
       echo "- **session-state reads**: calls of the statements that select from \`sessions\` in the measured run (pg_stat_statements, reset at its start; the statements of each run are in the raw output). The refresh's rotation (\`with rotated as (update ...)\`) reads the session row too and is not counted here; \`sessions\` scans (pg_stat_user_tables, idx_scan + seq_scan, read after every backend flushed its counters) count every statement."
