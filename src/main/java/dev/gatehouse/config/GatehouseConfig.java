@@ -262,13 +262,13 @@ public interface GatehouseConfig {
      */
     interface Cache {
         /** Session states, and as many users' states (a user with several sessions counts once). */
-        @WithDefault("200000")
+        @WithDefault("150000")
         @Min(0)
         @Max(50_000_000)
         int sessions();
 
         /** Access tokens whose signature and claims were verified, remembered until they expire. */
-        @WithDefault("200000")
+        @WithDefault("150000")
         @Min(0)
         @Max(50_000_000)
         int accessTokens();
