@@ -54,6 +54,14 @@ public interface GatehouseConfig {
 
     BootstrapAdmin bootstrapAdmin();
 
+    Mail mail();
+
+    EmailVerification emailVerification();
+
+    PasswordReset passwordReset();
+
+    EmailChange emailChange();
+
     DevDb devDb();
 
     interface Jwt {
@@ -293,5 +301,45 @@ public interface GatehouseConfig {
         Optional<String> email();
 
         Optional<String> password();
+    }
+
+    /** The outbox and its sender (docs/mail.md). */
+    interface Mail {
+        /**
+         * Where links in mails point: {@code <link-base-url>/<action>?token=...}. Required in prod when
+         * mail is used (with {@code quarkus.mailer.host}).
+         */
+        Optional<String> linkBaseUrl();
+
+        /** How long the sender keeps retrying a mail the SMTP server does not take; then it is dropped. */
+        @WithDefault("P1D")
+        Duration retryFor();
+    }
+
+    /** docs/api.md "E-mail verification". */
+    interface EmailVerification {
+        @WithDefault("P1D")
+        Duration ttl();
+
+        /** When true, the right password of an unverified user gets 403 {@code email_not_verified}. */
+        @WithDefault("false")
+        boolean required();
+    }
+
+    /** docs/api.md "Password reset". */
+    interface PasswordReset {
+        @WithDefault("PT15M")
+        Duration ttl();
+
+        /** Reset mails an hour per account; beyond it the same 202, and no mail. */
+        @WithDefault("3")
+        @Min(1)
+        int maxPerHour();
+    }
+
+    /** docs/api.md "E-mail change". */
+    interface EmailChange {
+        @WithDefault("P1D")
+        Duration ttl();
     }
 }
