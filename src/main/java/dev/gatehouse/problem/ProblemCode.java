@@ -17,6 +17,9 @@ public enum ProblemCode {
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     RATE_LIMITED(429, "Rate limited"),
+    INVALID_CODE(400, "Invalid code"),
+    EMAIL_NOT_VERIFIED(403, "Email not verified"),
+    LAST_ADMIN(409, "Last admin"),
     INTERNAL_ERROR(500, "Internal error"),
     SERVICE_UNAVAILABLE(503, "Service unavailable");
 

@@ -5,8 +5,11 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -46,6 +49,18 @@ public class Session extends PanacheEntityBase {
     /** Expiry of the session's newest refresh token: "active" and "expiresAt" without a join. */
     @Column(name = "refresh_expires_at")
     public Instant refreshExpiresAt;
+
+    /**
+     * When the sign-in that started the session happened, and its RFC 8176 methods (docs/tokens.md
+     * "Claims"): the {@code auth_time} and {@code amr} of every access token of the session. Null on
+     * sessions from before these claims: then the creation time and {@code ["pwd"]}.
+     */
+    @Column(name = "auth_time")
+    public Instant authTime;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(columnDefinition = "text[]")
+    public List<String> amr;
 
     @Column(name = "revoked_at")
     public Instant revokedAt;

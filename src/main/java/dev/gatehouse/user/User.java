@@ -33,6 +33,10 @@ public class User extends PanacheEntityBase {
     @Column(name = "email_skeleton")
     public String emailSkeleton;
 
+    /** docs/api.md "E-mail verification": set by a verification, a password reset or a confirmed e-mail change. */
+    @Column(name = "email_verified")
+    public boolean emailVerified;
+
     @Column(name = "display_name")
     public String displayName;
 
