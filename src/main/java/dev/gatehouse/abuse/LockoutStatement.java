@@ -57,12 +57,14 @@ class LockoutStatement {
                        ?::timestamptz as window_start, ?::int as max_failures, ?::int as account_max_failures,
                        ?::float8 as base_seconds, ?::float8 as max_seconds
             ), address as (
-                insert into address_failure_counts as c (key_hash, failures, last_failure_at, locked_until)
-                select address_key, 1, now,
+                insert into address_failure_counts as c (key_hash, email_hash, failures, last_failure_at, locked_until)
+                select address_key, account_key, 1, now,
                        case when max_failures <= 1 then now + make_interval(secs => least(base_seconds, max_seconds)) end
                   from p
                 on conflict (key_hash) do update
                    set failures = %1$s,
+                       -- the account's email hash, so its rows can be found by account (rows from before it had none)
+                       email_hash = excluded.email_hash,
                        -- a run that starts over starts now: the attempts in flight behind this one count on
                        -- from it (the last failure's time alone moves only once a check fails)
                        last_failure_at = case when c.last_failure_at < (select window_start from p) then (select now from p)

@@ -206,6 +206,18 @@ public class LoginLockout {
         }
     }
 
+    /**
+     * Removes every count and lock of this account, on every address, in the caller's transaction: an
+     * account deletion takes its lockout rows with it (docs/api.md "Account deletion"). Address rows written
+     * before they carried the account's hash cannot be found; they age out within 24 hours.
+     */
+    public void forget(String normalizedEmail) {
+        byte[] account = Keys.of(normalizedEmail, null).account();
+        // the lockout statement's order, address rows before the account's row, so the two cannot deadlock
+        AddressFailureCount.delete("emailHash", account);
+        AccountFailureCount.delete("emailHash", account);
+    }
+
     private static RateLimitedException locked(Instant lockedUntil, Instant now) {
         long millis = lockedUntil == null ? 0 : Duration.between(now, lockedUntil).toMillis();
         return new RateLimitedException(Math.max(1, (millis + 999) / 1000));

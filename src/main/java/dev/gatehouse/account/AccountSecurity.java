@@ -7,11 +7,13 @@ import dev.gatehouse.event.SecurityEvents;
 import dev.gatehouse.problem.Problems;
 import dev.gatehouse.session.Revocations;
 import dev.gatehouse.session.SessionRevocation;
+import dev.gatehouse.user.Accounts;
 import dev.gatehouse.user.Emails;
 import dev.gatehouse.user.Passwords;
 import dev.gatehouse.user.User;
 import dev.gatehouse.user.UserStatus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.inject.Singleton;
 import jakarta.persistence.LockModeType;
 
@@ -36,15 +38,17 @@ public class AccountSecurity {
     private final SessionRevocation sessions;
     private final Revocations revocations;
     private final SecurityEvents events;
+    private final ActiveAdmins activeAdmins;
     private final Clock clock;
 
     AccountSecurity(Passwords passwords, LoginLockout lockout, SessionRevocation sessions, Revocations revocations,
-                    SecurityEvents events, Clock clock) {
+                    SecurityEvents events, ActiveAdmins activeAdmins, Clock clock) {
         this.passwords = passwords;
         this.lockout = lockout;
         this.sessions = sessions;
         this.revocations = revocations;
         this.events = events;
+        this.activeAdmins = activeAdmins;
         this.clock = clock;
     }
 
@@ -68,7 +72,7 @@ public class AccountSecurity {
                                String clientAddress) {
         User user = QuarkusTransaction.requiringNew().call(() -> User.<User>findById(userId));
         if (user == null) {
-            throw Problems.invalidCurrentPassword();
+            throw new UnauthorizedException(); // deleted since the Bearer check (docs/api.md "Account deletion")
         }
         String email = Emails.normalize(user.email); // the lockout's key for this account, as a login computes it
         try (LoginLockout.Attempt attempt = lockout.begin(email, clientAddress)) {
@@ -89,8 +93,12 @@ public class AccountSecurity {
         });
     }
 
+    /** 409 {@code last_admin} for roles without {@code admin} given to the only active admin (docs/api.md "Last admin"). */
     public void setRoles(UUID userId, List<String> roles, UUID adminId) {
         change(userId, null, (user, now) -> {
+            if (!roles.contains(Accounts.ROLE_ADMIN)) {
+                activeAdmins.requireAnotherBesides(user);
+            }
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("from", user.roles);
             details.put("to", roles);
@@ -107,8 +115,10 @@ public class AccountSecurity {
         });
     }
 
+    /** 409 {@code last_admin} for the only active admin (docs/api.md "Last admin"). */
     public void suspend(UUID userId, UUID adminId) {
         change(userId, null, (user, now) -> {
+            activeAdmins.requireAnotherBesides(user);
             user.status = UserStatus.SUSPENDED;
             int revoked = sessions.revokeAll(user.id, null, now, "suspended");
             return event(SecurityEventKind.SUSPENDED, Map.of("sessionsRevoked", revoked, "by", adminId.toString()));
@@ -134,12 +144,16 @@ public class AccountSecurity {
         Event apply(User lockedUser, Instant now);
     }
 
-    /** 404 when the user does not exist; otherwise the change, a new stamp, the event and the notification, atomically. */
+    /**
+     * The change, a new stamp, the event and the notification, atomically. A user that does not exist is 404 for
+     * an admin's change; for the user's own ({@code sessionId} set) it was deleted since the Bearer check, so
+     * the caller's token is no longer valid: 401.
+     */
     private void change(UUID userId, UUID sessionId, Change change) {
         QuarkusTransaction.requiringNew().run(() -> {
             User user = User.findById(userId, LockModeType.PESSIMISTIC_WRITE);
             if (user == null) {
-                throw Problems.noSuchUser();
+                throw sessionId == null ? Problems.noSuchUser() : new UnauthorizedException();
             }
             Instant now = clock.instant();
             Event event = change.apply(user, now);

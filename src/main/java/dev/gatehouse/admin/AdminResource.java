@@ -1,5 +1,6 @@
 package dev.gatehouse.admin;
 
+import dev.gatehouse.account.AccountDeletion;
 import dev.gatehouse.account.AccountSecurity;
 import dev.gatehouse.common.Ids;
 import dev.gatehouse.common.PlainText;
@@ -18,6 +19,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -33,8 +35,8 @@ import java.util.UUID;
 
 /**
  * Admin powers (docs/api.md "Admin endpoints"): find users, see their sessions and security events, change roles, end
- * their sessions, suspend and reinstate. 403 {@code forbidden} without the role, 404 {@code not_found}
- * for an unknown or malformed user id.
+ * their sessions, suspend and reinstate, delete. 403 {@code forbidden} without the role, 404 {@code not_found}
+ * for an unknown or malformed user id; a deleted user's events are the one thing that still answers.
  */
 @Path("/api/admin/users")
 @Produces(MediaType.APPLICATION_JSON)
@@ -46,14 +48,16 @@ public class AdminResource {
 
     private final Accounts accounts;
     private final AccountSecurity accountSecurity;
+    private final AccountDeletion accountDeletion;
     private final Sessions sessions;
     private final SecurityEvents events;
     private final SecurityIdentity identity;
 
-    AdminResource(Accounts accounts, AccountSecurity accountSecurity, Sessions sessions, SecurityEvents events,
-                  SecurityIdentity identity) {
+    AdminResource(Accounts accounts, AccountSecurity accountSecurity, AccountDeletion accountDeletion, Sessions sessions,
+                  SecurityEvents events, SecurityIdentity identity) {
         this.accounts = accounts;
         this.accountSecurity = accountSecurity;
+        this.accountDeletion = accountDeletion;
         this.sessions = sessions;
         this.events = events;
         this.identity = identity;
@@ -85,8 +89,21 @@ public class AdminResource {
     @GET
     @Path("/{id}/events")
     public List<SecurityEventView> events(@PathParam("id") String id) {
-        UUID userId = existingUser(id);
-        return events.recent(userId, MAX_EVENTS);
+        UUID userId = userId(id);
+        List<SecurityEventView> recent = events.recent(userId, MAX_EVENTS);
+        // docs/api.md "Account deletion": a deleted user's id keeps answering here, with its account_deleted
+        // event; that is the only event such an id has, and an id that never existed has none.
+        if (recent.isEmpty() && !accounts.exists(userId)) {
+            throw Problems.noSuchUser();
+        }
+        return recent;
+    }
+
+    /** docs/api.md "DELETE /api/admin/users/{id}": 409 {@code last_admin} for the only active admin. */
+    @DELETE
+    @Path("/{id}")
+    public void delete(@PathParam("id") String id) {
+        accountDeletion.deleteByAdmin(userId(id), adminId());
     }
 
     @PUT

@@ -9,10 +9,11 @@ import java.util.UUID;
 
 /** A user as admins see it (docs/api.md "GET /api/admin/users"). */
 @RegisterForReflection // serialized from a Response entity or by hand: native needs it registered
-public record AdminUserView(UUID id, String email, String displayName, List<String> roles, String status,
-                            Instant createdAt) {
+public record AdminUserView(UUID id, String email, String displayName, List<String> roles, boolean emailVerified,
+                            String status, Instant createdAt) {
 
     static AdminUserView of(User user) {
-        return new AdminUserView(user.id, user.email, user.displayName, user.roles, user.status.value(), user.createdAt);
+        return new AdminUserView(user.id, user.email, user.displayName, user.roles, user.emailVerified,
+                user.status.value(), user.createdAt);
     }
 }

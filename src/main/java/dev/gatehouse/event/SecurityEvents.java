@@ -29,6 +29,18 @@ public class SecurityEvents {
         return events.stream().map(this::view).toList();
     }
 
+    /** Every event of the user, newest first: the data export (docs/api.md "Data export"). */
+    public List<SecurityEventView> all(UUID userId) {
+        List<SecurityEvent> events = QuarkusTransaction.requiringNew().call(() -> SecurityEvent.<SecurityEvent>list(
+                "userId", Sort.descending("at", "id"), userId));
+        return events.stream().map(this::view).toList();
+    }
+
+    /** Removes every event of the user, in the caller's transaction: an account deletion (docs/api.md "Account deletion"). */
+    public long deleteAllOf(UUID userId) {
+        return SecurityEvent.delete("userId", userId);
+    }
+
     public void record(UUID userId, UUID sessionId, SecurityEventKind kind, Instant at, Map<String, ?> details) {
         SecurityEvent event = new SecurityEvent();
         event.userId = userId;

@@ -48,8 +48,13 @@ public class ProblemResponsesFilter implements OASFilter {
         CODES.put("GET /api/auth/sessions", BEARER);
         CODES.put("DELETE /api/auth/sessions/{id}", BEARER);
         CODES.put("GET /api/users/me", BEARER);
+        CODES.put("DELETE /api/users/me", union(BODY, EnumSet.of(INVALID_CURRENT_PASSWORD, INVALID_TOKEN, LAST_ADMIN,
+                RATE_LIMITED)));
+        CODES.put("GET /api/users/me/export", BEARER);
         CODES.put("GET /api/admin/users", union(ADMIN, EnumSet.of(VALIDATION_FAILED)));
-        CODES.put("PUT /api/admin/users/{id}/roles", union(ADMIN, BODY));
+        CODES.put("PUT /api/admin/users/{id}/roles", union(ADMIN, BODY, EnumSet.of(LAST_ADMIN)));
+        CODES.put("POST /api/admin/users/{id}/suspend", union(ADMIN, EnumSet.of(LAST_ADMIN)));
+        CODES.put("DELETE /api/admin/users/{id}", union(ADMIN, EnumSet.of(LAST_ADMIN)));
     }
 
     @Override

@@ -45,7 +45,8 @@ class HostileInputTest {
             {"POST", "/api/auth/logout"}, {"POST", "/api/auth/logout-all"}, {"POST", "/api/auth/password"},
             {"GET", "/api/users/me"}, {"GET", "/api/auth/sessions"}, {"DELETE", "/api/auth/sessions/x"},
             {"GET", "/api/admin/users"}, {"PUT", "/api/admin/users/" + UUID.randomUUID() + "/roles"},
-            {"POST", "/api/admin/users/" + UUID.randomUUID() + "/suspend"}, {"GET", "/.well-known/jwks.json"}};
+            {"POST", "/api/admin/users/" + UUID.randomUUID() + "/suspend"}, {"GET", "/.well-known/jwks.json"},
+            {"DELETE", "/api/users/me"}, {"GET", "/api/users/me/export"}, {"DELETE", "/api/admin/users/" + UUID.randomUUID()}};
     private static final String[] CONTENT_TYPES = {"application/json", "application/json; charset=UTF-8",
             "application/json; charset=ISO-8859-1", "text/plain", "application/xml", "application/x-www-form-urlencoded",
             "multipart/form-data; boundary=x", "application/json;;;", "*/*", "application/problem+json", "garbage"};

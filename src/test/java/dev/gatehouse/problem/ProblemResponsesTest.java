@@ -99,7 +99,7 @@ class ProblemResponsesTest {
         isProblem(given().get("/api/nope").then(), 404, "not_found");
         isProblem(given().get("/").then(), 404, "not_found");
         isProblem(given().get("/api/auth/login").then(), 405, "method_not_allowed");
-        isProblem(given().delete("/api/users/me").then(), 405, "method_not_allowed");
+        isProblem(given().put("/api/users/me").then(), 405, "method_not_allowed");
     }
 
     @Test
