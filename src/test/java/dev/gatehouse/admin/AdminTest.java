@@ -49,7 +49,7 @@ class AdminTest {
         asAdmin().queryParam("email", "  " + user.email().toUpperCase(java.util.Locale.ROOT) + " ").get("/api/admin/users")
                 .then().statusCode(200).body("size()", equalTo(1))
                 .body("[0].id", equalTo(user.id())).body("[0].email", equalTo(user.email()))
-                .body("[0].displayName", nullValue()).body("[0].roles", contains("user"))
+                .body("[0].displayName", nullValue()).body("[0].roles", contains("user")).body("[0].emailVerified", equalTo(false))
                 .body("[0].status", equalTo("active")).body("[0].createdAt", notNullValue())
                 .body("[0]", not(hasKey("passwordHash")));
         asAdmin().queryParam("email", Api.uniqueEmail()).get("/api/admin/users").then().statusCode(200).body("size()", equalTo(0));

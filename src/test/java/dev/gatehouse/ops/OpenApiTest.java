@@ -24,7 +24,8 @@ class OpenApiTest {
                 {"/api/users/me", "get"}, {"/api/admin/users", "get"}, {"/api/admin/users/{id}/sessions", "get"},
                 {"/api/admin/users/{id}/events", "get"}, {"/api/admin/users/{id}/roles", "put"},
                 {"/api/admin/users/{id}/revoke-sessions", "post"}, {"/api/admin/users/{id}/suspend", "post"},
-                {"/api/admin/users/{id}/reinstate", "post"}, {"/.well-known/jwks.json", "get"}}) {
+                {"/api/admin/users/{id}/reinstate", "post"}, {"/.well-known/jwks.json", "get"},
+                {"/api/users/me", "delete"}, {"/api/users/me/export", "get"}, {"/api/admin/users/{id}", "delete"}}) {
             assertNotNull(doc.get("paths.'" + op[0] + "'." + op[1]), op[0] + " " + op[1] + " is documented");
         }
         assertTrue(description(doc, "/api/auth/refresh", "post", "401").contains("invalid_refresh_token"));
@@ -34,6 +35,10 @@ class OpenApiTest {
         assertTrue(description(doc, "/api/admin/users/{id}/suspend", "post", "403").contains("forbidden"));
         assertTrue(description(doc, "/api/users/me", "get", "401").contains("invalid_token"));
         assertTrue(description(doc, "/api/auth/password", "post", "400").contains("invalid_current_password"));
+        assertTrue(description(doc, "/api/users/me", "delete", "409").contains("last_admin"));
+        assertTrue(description(doc, "/api/users/me", "delete", "400").contains("invalid_current_password"));
+        assertTrue(description(doc, "/api/admin/users/{id}", "delete", "409").contains("last_admin"));
+        assertTrue(description(doc, "/api/admin/users/{id}/roles", "put", "409").contains("last_admin"));
         List<String> codes = doc.getList("components.schemas.Problem.properties.code.enum");
         assertTrue(codes.containsAll(List.of("validation_failed", "invalid_refresh_token", "service_unavailable")), codes.toString());
         assertNotNull(doc.get("paths.'/api/auth/register'.post.requestBody"), "the register body is described");
