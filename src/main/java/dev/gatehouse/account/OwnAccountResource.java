@@ -29,7 +29,7 @@ import jakarta.ws.rs.core.Response;
 @Path("/api/users/me")
 @Produces(MediaType.APPLICATION_JSON)
 @Authenticated
-public class AccountResource {
+public class OwnAccountResource {
 
     private final AccountDeletion deletion;
     private final DataExport export;
@@ -37,7 +37,7 @@ public class AccountResource {
     private final ClientAddress clientAddress;
     private final SecurityIdentity identity;
 
-    AccountResource(AccountDeletion deletion, DataExport export, RateLimits rateLimits, ClientAddress clientAddress,
+    OwnAccountResource(AccountDeletion deletion, DataExport export, RateLimits rateLimits, ClientAddress clientAddress,
                     SecurityIdentity identity) {
         this.deletion = deletion;
         this.export = export;
