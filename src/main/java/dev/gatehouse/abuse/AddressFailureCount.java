@@ -22,10 +22,6 @@ public class AddressFailureCount extends PanacheEntityBase {
     @Column(name = "key_hash")
     public byte[] keyHash;
 
-    /** SHA-256 of the normalized email, the account's key: finds every address's row of one account. */
-    @Column(name = "email_hash")
-    public byte[] emailHash;
-
     public int failures;
 
     @Column(name = "last_failure_at")

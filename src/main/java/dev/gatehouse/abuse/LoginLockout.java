@@ -115,6 +115,20 @@ public class LoginLockout {
     }
 
     /**
+     * Forgets every failure of the account, from every address, and its locks (docs/api.md "Password reset";
+     * an account deletion): in the caller's transaction. Rows written before the account's hash was kept on
+     * the per-address rows are not found; they age out within a day.
+     */
+    public void forgetAccount(String normalizedEmail) {
+        byte[] account = Keys.of(normalizedEmail, null).account();
+        var entities = AccountFailureCount.getEntityManager();
+        entities.createNativeQuery("delete from address_failure_counts where email_hash = :account")
+                .setParameter("account", account).executeUpdate();
+        entities.createNativeQuery("delete from account_failure_counts where email_hash = :account")
+                .setParameter("account", account).executeUpdate();
+    }
+
+    /**
      * One attempt, counted as a failure since {@link #begin}. Closing it (try-with-resources) takes back an
      * attempt whose check found the right secret and issued no tokens, or that ended before its check.
      * Settling after the verdict never fails the request: if the database refuses, the attempt stays
@@ -204,18 +218,6 @@ public class LoginLockout {
             entityManager.createNativeQuery(statements[1])
                     .setParameter("key", key).setParameter("now", clock.instant()).executeUpdate();
         }
-    }
-
-    /**
-     * Removes every count and lock of this account, on every address, in the caller's transaction: an
-     * account deletion takes its lockout rows with it (docs/api.md "Account deletion"). Address rows written
-     * before they carried the account's hash cannot be found; they age out within 24 hours.
-     */
-    public void forget(String normalizedEmail) {
-        byte[] account = Keys.of(normalizedEmail, null).account();
-        // the lockout statement's order, address rows before the account's row, so the two cannot deadlock
-        AddressFailureCount.delete("emailHash", account);
-        AccountFailureCount.delete("emailHash", account);
     }
 
     private static RateLimitedException locked(Instant lockedUntil, Instant now) {

@@ -21,7 +21,8 @@ import java.util.Map;
 @Singleton
 public class RateLimits {
 
-    public enum Endpoint { LOGIN, REGISTER, REFRESH }
+    /** {@code MAIL}: calls that queue a mail to an address (forgot password, verification): register's rates. */
+    public enum Endpoint { LOGIN, REGISTER, REFRESH, MAIL }
 
     private static final int MAX_TRACKED_CLIENTS = 100_000;
 
@@ -34,6 +35,7 @@ public class RateLimits {
         this.enabled = rate.enabled();
         limits.put(Endpoint.LOGIN, bandwidth(rate.loginPerMinute(), rate.loginBurst()));
         limits.put(Endpoint.REGISTER, bandwidth(rate.registerPerMinute(), rate.registerBurst()));
+        limits.put(Endpoint.MAIL, bandwidth(rate.registerPerMinute(), rate.registerBurst()));
         limits.put(Endpoint.REFRESH, bandwidth(rate.refreshPerMinute(), rate.refreshBurst()));
         for (Endpoint endpoint : Endpoint.values()) {
             buckets.put(endpoint, Caffeine.newBuilder().maximumSize(MAX_TRACKED_CLIENTS)

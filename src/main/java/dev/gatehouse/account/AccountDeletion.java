@@ -12,9 +12,9 @@ import dev.gatehouse.session.Session;
 import dev.gatehouse.session.SessionRevocation;
 import dev.gatehouse.token.RefreshToken;
 import dev.gatehouse.user.Emails;
-import dev.gatehouse.user.Passwords;
 import dev.gatehouse.user.User;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.inject.Singleton;
 import jakarta.persistence.LockModeType;
 
@@ -36,13 +36,6 @@ import java.util.UUID;
 @Singleton
 public class AccountDeletion {
 
-    /** Outcome of a self-service deletion. */
-    public enum Outcome {
-        DELETED,
-        /** The account was deleted meanwhile (a parallel request): the caller's token is no longer valid. */
-        GONE
-    }
-
     private static final String REASON = "account_deleted";
 
     /*
@@ -61,7 +54,7 @@ public class AccountDeletion {
     /** Each pass needs a client to rotate in between; past this, PostgreSQL's deadlock detection is the backstop. */
     private static final int MAX_TOKEN_PASSES = 10;
 
-    private final Passwords passwords;
+    private final AccountSecurity accountSecurity;
     private final LoginLockout lockout;
     private final ActiveAdmins activeAdmins;
     private final SessionRevocation sessions;
@@ -70,9 +63,9 @@ public class AccountDeletion {
     private final Outbox outbox;
     private final Clock clock;
 
-    AccountDeletion(Passwords passwords, LoginLockout lockout, ActiveAdmins activeAdmins, SessionRevocation sessions,
+    AccountDeletion(AccountSecurity accountSecurity, LoginLockout lockout, ActiveAdmins activeAdmins, SessionRevocation sessions,
                     Revocations revocations, SecurityEvents events, Outbox outbox, Clock clock) {
-        this.passwords = passwords;
+        this.accountSecurity = accountSecurity;
         this.lockout = lockout;
         this.activeAdmins = activeAdmins;
         this.sessions = sessions;
@@ -84,36 +77,32 @@ public class AccountDeletion {
 
     /**
      * {@code DELETE /api/users/me}: the password is guarded like a password change's current password
-     * (docs/api.md "Account lockout"): 429 while the account is locked for this address or everywhere, a
-     * wrong one (400 {@code invalid_current_password}) counted as a failure; a right one issues no tokens, so
-     * its attempt is taken back.
+     * ({@link AccountSecurity#checkCurrentPassword}: 429 while locked, a wrong one 400 and counted). 401 when
+     * the account was deleted meanwhile (a parallel request): the caller's token is no longer valid.
      */
-    public Outcome deleteOwn(UUID userId, String password, String clientAddress) {
-        User user = QuarkusTransaction.requiringNew().call(() -> User.<User>findById(userId));
-        if (user == null) {
-            return Outcome.GONE;
+    public void deleteOwn(UUID userId, String password, String clientAddress) {
+        User verified = accountSecurity.checkCurrentPassword(userId, password, clientAddress);
+        if (!delete(userId, verified.passwordHash, Map.of("by", "user"))) {
+            throw new UnauthorizedException();
         }
-        try (LoginLockout.Attempt attempt = lockout.begin(Emails.normalize(user.email), clientAddress)) {
-            if (!attempt.check(() -> passwords.verify(password, user.passwordHash))) {
-                throw Problems.invalidCurrentPassword();
-            }
-        }
-        return delete(userId, user.passwordHash, Map.of("by", "user"));
     }
 
     /** {@code DELETE /api/admin/users/{id}}: 404 {@code not_found} for an unknown user. */
     public void deleteByAdmin(UUID userId, UUID adminId) {
-        if (delete(userId, null, Map.of("by", "admin", "adminId", adminId.toString())) == Outcome.GONE) {
+        if (!delete(userId, null, Map.of("by", "admin", "adminId", adminId.toString()))) {
             throw Problems.noSuchUser();
         }
     }
 
-    /** {@code verifiedHash}: the password hash a self-service deletion verified against; null for an admin's. */
-    private Outcome delete(UUID userId, String verifiedHash, Map<String, String> by) {
+    /**
+     * False when the user does not exist. {@code verifiedHash}: the password hash a self-service deletion
+     * verified against; null for an admin's.
+     */
+    private boolean delete(UUID userId, String verifiedHash, Map<String, String> by) {
         return QuarkusTransaction.requiringNew().call(() -> {
             User user = User.findById(userId, LockModeType.PESSIMISTIC_WRITE);
             if (user == null) {
-                return Outcome.GONE;
+                return false;
             }
             if (verifiedHash != null && !user.passwordHash.equals(verifiedHash)) {
                 // changed by a concurrent request since we verified it: verify against the new one
@@ -131,7 +120,7 @@ public class AccountDeletion {
             Session.delete("userId", userId);
             events.deleteAllOf(userId);
             outbox.deletePendingFor(userId);
-            lockout.forget(Emails.normalize(user.email));
+            lockout.forgetAccount(Emails.normalize(user.email));
             // Passkeys and the second factor (and the one-time secrets) go with the user row: their tables
             // reference users with "on delete cascade". A table of the user's data without it is deleted here.
             String oldEmail = user.email;
@@ -141,7 +130,7 @@ public class AccountDeletion {
             // userId null: the notice must outlive the account it tells about
             outbox.enqueue(Mail.notice(Notice.ACCOUNT_DELETED, oldEmail, null, Map.of()));
             revocations.userChanged(userId);
-            return Outcome.DELETED;
+            return true;
         });
     }
 }

@@ -70,16 +70,7 @@ public class AccountSecurity {
      */
     public void changePassword(UUID userId, UUID currentSessionId, String currentPassword, String newPassword,
                                String clientAddress) {
-        User user = QuarkusTransaction.requiringNew().call(() -> User.<User>findById(userId));
-        if (user == null) {
-            throw new UnauthorizedException(); // deleted since the Bearer check (docs/api.md "Account deletion")
-        }
-        String email = Emails.normalize(user.email); // the lockout's key for this account, as a login computes it
-        try (LoginLockout.Attempt attempt = lockout.begin(email, clientAddress)) {
-            if (!attempt.check(() -> passwords.verify(currentPassword, user.passwordHash))) {
-                throw Problems.invalidCurrentPassword();
-            }
-        } // the right password issues no tokens here: the attempt is taken back
+        User user = checkCurrentPassword(userId, currentPassword, clientAddress);
         String newHash = passwords.hash(newPassword); // Argon2id outside the transaction
         String verifiedHash = user.passwordHash;
         change(userId, currentSessionId, (locked, now) -> {
@@ -91,6 +82,27 @@ public class AccountSecurity {
             int revoked = sessions.revokeAll(locked.id, currentSessionId, now, "password_changed");
             return event(SecurityEventKind.PASSWORD_CHANGED, Map.of("sessionsRevoked", revoked));
         });
+    }
+
+    /**
+     * The signed-in user's current password, guarded like a login's (docs/api.md "Account lockout"): 429
+     * while the account is locked for this address or everywhere, counted with the check so that parallel
+     * guesses cannot outrun it; a wrong one answers 400 {@code invalid_current_password} and stays counted.
+     * A right one issues no tokens, so it resets no count: its attempt is taken back. Returns the user as
+     * verified; a change that relies on it re-checks the hash under the row lock.
+     */
+    public User checkCurrentPassword(UUID userId, String currentPassword, String clientAddress) {
+        User user = QuarkusTransaction.requiringNew().call(() -> User.<User>findById(userId));
+        if (user == null) {
+            throw new UnauthorizedException(); // deleted since the Bearer check (docs/api.md "Account deletion")
+        }
+        String email = Emails.normalize(user.email); // the lockout's key for this account, as a login computes it
+        try (LoginLockout.Attempt attempt = lockout.begin(email, clientAddress)) {
+            if (!attempt.check(() -> passwords.verify(currentPassword, user.passwordHash))) {
+                throw Problems.invalidCurrentPassword();
+            }
+        }
+        return user;
     }
 
     /** 409 {@code last_admin} for roles without {@code admin} given to the only active admin (docs/api.md "Last admin"). */

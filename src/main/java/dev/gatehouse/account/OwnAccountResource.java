@@ -66,9 +66,7 @@ public class OwnAccountResource {
         // docs/api.md "DELETE /api/users/me": a password guess takes a token of the per-IP login bucket
         rateLimits.check(RateLimits.Endpoint.LOGIN, clientIp);
         Caller caller = Caller.of(identity);
-        if (deletion.deleteOwn(caller.userId(), request.password(), clientIp) == AccountDeletion.Outcome.GONE) {
-            throw new UnauthorizedException(); // deleted by a parallel request: this token is no longer valid
-        }
+        deletion.deleteOwn(caller.userId(), request.password(), clientIp);
         return Response.noContent().build();
     }
 

@@ -4,6 +4,7 @@ import dev.gatehouse.abuse.ClientAddress;
 import dev.gatehouse.abuse.RateLimits;
 import dev.gatehouse.ops.AuthMetrics;
 import dev.gatehouse.account.AccountSecurity;
+import dev.gatehouse.account.EmailVerification;
 import dev.gatehouse.problem.JsonBodyException;
 import dev.gatehouse.problem.Problem;
 import dev.gatehouse.problem.ProblemCode;
@@ -57,6 +58,7 @@ public class AuthResource {
     private static final String REFRESH_COOKIE = "Web (cookie) mode: the refresh token, when the body carries none.";
     private final AccessTokens accessTokens;
     private final AccountSecurity accountSecurity;
+    private final EmailVerification emailVerification;
     private final RateLimits rateLimits;
     private final ClientAddress clientAddress;
     private final AuthMetrics metrics;
@@ -66,7 +68,7 @@ public class AuthResource {
     private final SecurityIdentity identity;
 
     AuthResource(Accounts accounts, SignIn signIn, RefreshTokens refreshTokens, RefreshQueue refreshQueue, AccessTokens accessTokens,
-                 AccountSecurity accountSecurity, RateLimits rateLimits, ClientAddress clientAddress,
+                 AccountSecurity accountSecurity, EmailVerification emailVerification, RateLimits rateLimits, ClientAddress clientAddress,
                  AuthMetrics metrics, WebMode webMode, ObjectMapper json, Validator validator,
                  SecurityIdentity identity) {
         this.json = json;
@@ -79,6 +81,7 @@ public class AuthResource {
         this.refreshQueue = refreshQueue;
         this.accessTokens = accessTokens;
         this.accountSecurity = accountSecurity;
+        this.emailVerification = emailVerification;
         this.rateLimits = rateLimits;
         this.clientAddress = clientAddress;
         this.identity = identity;
@@ -89,7 +92,9 @@ public class AuthResource {
     public Response register(@Valid RegisterRequest request, @Context HttpServerRequest http) {
         rateLimits.check(RateLimits.Endpoint.REGISTER, clientAddress.of(http));
         requireBody(request);
-        User user = accounts.create(request.email(), request.password(), request.displayName(), List.of(Accounts.ROLE_USER));
+        // the verification mail commits with the account (docs/mail.md "Outbox")
+        User user = accounts.create(request.email(), request.password(), request.displayName(), List.of(Accounts.ROLE_USER),
+                emailVerification::queueFor);
         return Response.status(Response.Status.CREATED).entity(UserView.of(user)).build();
     }
 

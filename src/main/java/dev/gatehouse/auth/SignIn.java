@@ -1,8 +1,10 @@
 package dev.gatehouse.auth;
 
 import dev.gatehouse.abuse.LoginLockout;
+import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.problem.Problems;
 import dev.gatehouse.session.Origin;
+import dev.gatehouse.token.AccessTokens;
 import dev.gatehouse.token.RefreshTokens;
 import dev.gatehouse.user.Passwords;
 import dev.gatehouse.user.User;
@@ -17,9 +19,11 @@ public class SignIn {
     private final Passwords passwords;
     private final RefreshTokens refreshTokens;
     private final LoginLockout lockout;
+    private final GatehouseConfig config;
 
-    SignIn(Passwords passwords, RefreshTokens refreshTokens, LoginLockout lockout) {
+    SignIn(Passwords passwords, RefreshTokens refreshTokens, LoginLockout lockout, GatehouseConfig config) {
         this.passwords = passwords;
+        this.config = config;
         this.lockout = lockout;
         this.refreshTokens = refreshTokens;
     }
@@ -46,9 +50,14 @@ public class SignIn {
             if (!user.isActive()) {
                 throw Problems.accountSuspended();
             }
+            // docs/api.md "E-mail verification": checked after the password, like suspension, and taken back the same way.
+            if (config.emailVerification().required() && !user.emailVerified) {
+                throw Problems.emailNotVerified();
+            }
             // docs/threat-model.md "Password hashing": parameters raised since the hash was made are applied on this successful login.
             String rehash = passwords.needsRehash(user.passwordHash) ? passwords.hash(request.password()) : null;
-            RefreshTokens.Issued issued = refreshTokens.startSession(user.id, user.passwordHash, rehash, origin);
+            RefreshTokens.Issued issued = refreshTokens.startSession(user.id, user.passwordHash, rehash, origin,
+                    AccessTokens.Subject.PASSWORD);
             // docs/api.md "Account lockout": only an answer that issues tokens resets a count, and only this address's.
             attempt.issuedTokens();
             return issued;

@@ -23,7 +23,7 @@ import java.time.Instant;
 public class StoragePurge {
 
     /** What one run deleted. */
-    public record Report(long sessions, long events, long lockoutCounts, long sealedSuccessors) {
+    public record Report(long sessions, long events, long lockoutCounts, long sealedSuccessors, long oneTimeSecrets) {
     }
 
     private static final Logger LOG = Logger.getLogger(StoragePurge.class);
@@ -63,6 +63,17 @@ public class StoragePurge {
                  where window_start < :cutoff and (locked_until is null or locked_until < :now)
                  order by window_start limit :batch for update skip locked))""";
     /*
+     * Mailed one-time secrets (docs/mail.md "No secret at rest") are kept a day past their expiry (the
+     * hourly mail cap counts the last hour's, used or not), wrong-code counts a day past their window.
+     */
+    private static final String OLD_ONE_TIME_SECRETS = """
+            delete from one_time_secrets where id = any(array(
+                select id from one_time_secrets where expires_at < :cutoff order by expires_at limit :batch for update skip locked))""";
+    private static final String STALE_CODE_FAILURES = """
+            delete from code_failures where (user_id, purpose) in (
+                select user_id, purpose from code_failures
+                 where window_start < :cutoff order by window_start limit :batch for update skip locked)""";
+    /*
      * A sealed successor is needed only inside the reuse window; after it, it is erased (the rotation
      * of the successor erases it sooner). The cutoff is now minus the window; the partial index
      * refresh_tokens_sealed holds only rows with a sealed value.
@@ -91,9 +102,11 @@ public class StoragePurge {
         }
         try {
             Report report = purge();
-            if (report.sessions() + report.events() + report.lockoutCounts() + report.sealedSuccessors() > 0) {
-                LOG.infof("Purged %d dead sessions, %d security events, %d lockout counts, %d sealed successors",
-                        report.sessions(), report.events(), report.lockoutCounts(), report.sealedSuccessors());
+            if (report.sessions() + report.events() + report.lockoutCounts() + report.sealedSuccessors()
+                    + report.oneTimeSecrets() > 0) {
+                LOG.infof("Purged %d dead sessions, %d security events, %d lockout counts, %d sealed successors, "
+                                + "%d one-time secrets and code counts", report.sessions(), report.events(),
+                        report.lockoutCounts(), report.sealedSuccessors(), report.oneTimeSecrets());
             }
         } catch (RuntimeException e) {
             // the next run tries again; a database outage must not flood the log with stack traces
@@ -127,7 +140,8 @@ public class StoragePurge {
                 + inBatches(STALE_ACCOUNT_COUNTS, attemptCutoff, now);
         // docs/tokens.md "Sealed successor": erased once the reuse window is over
         long seals = inBatches(EXPIRED_SEALS, now.minus(reuseGrace.isNegative() ? Duration.ZERO : reuseGrace), null);
-        return new Report(sessions, events, lockoutCounts, seals);
+        long oneTime = inBatches(OLD_ONE_TIME_SECRETS, attemptCutoff, null) + inBatches(STALE_CODE_FAILURES, attemptCutoff, null);
+        return new Report(sessions, events, lockoutCounts, seals, oneTime);
     }
 
     private long inBatches(String sql, Instant cutoff, Instant lockedBefore) {

@@ -27,6 +27,15 @@ public final class Problems {
         return new ProblemException(ProblemCode.INVALID_CURRENT_PASSWORD, "The current password is wrong.");
     }
 
+    public static ProblemException emailNotVerified() {
+        return new ProblemException(ProblemCode.EMAIL_NOT_VERIFIED, "Verify your e-mail address before signing in.");
+    }
+
+    /** docs/api.md "One-time codes and links": one answer for unknown, expired, used, superseded and burnt. */
+    public static ProblemException invalidCode() {
+        return new ProblemException(ProblemCode.INVALID_CODE, "The code or link is not valid: it may have expired or been used.");
+    }
+
     public static ProblemException emailTaken() {
         return new ProblemException(ProblemCode.EMAIL_TAKEN, "An account with this email already exists.");
     }

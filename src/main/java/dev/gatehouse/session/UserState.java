@@ -13,14 +13,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * security stamp and status, and the public fields {@code /api/users/me} answers with. Cached once per
  * user and shared by all of that user's cached sessions, so invalidating a user is one entry.
  */
-record UserState(UUID userId, String stamp, UserStatus status, String email, String displayName, List<String> roles) {
+record UserState(UUID userId, String stamp, UserStatus status, String email, String displayName, List<String> roles,
+                 boolean emailVerified) {
 
     /** Role lists are few ({@code [user]}, {@code [user, admin]}): one copy of each, not one per cached user. */
     private static final Map<List<String>, List<String>> ROLE_LISTS = new ConcurrentHashMap<>();
     private static final int MAX_ROLE_LISTS = 256;
 
     static UserState of(User user) {
-        return new UserState(user.id, user.securityStamp, user.status, user.email, user.displayName, roles(user.roles));
+        return new UserState(user.id, user.securityStamp, user.status, user.email, user.displayName, roles(user.roles),
+                user.emailVerified);
     }
 
     private static List<String> roles(List<String> roles) {

@@ -26,8 +26,19 @@ public class AccessTokens {
         this.clock = clock;
     }
 
-    /** What an access token says about its holder. */
-    public record Subject(UUID userId, String email, List<String> roles, UUID sessionId, String stamp) {
+    /**
+     * What an access token says about its holder. {@code authTime} and {@code amr} describe the sign-in
+     * that started the session and do not change when it is refreshed (docs/tokens.md "Claims").
+     */
+    public record Subject(UUID userId, String email, List<String> roles, UUID sessionId, String stamp,
+                          boolean emailVerified, Instant authTime, List<String> amr) {
+
+        /** A session from before {@code auth_time} and {@code amr} were stored: its creation, and a password. */
+        public static final List<String> PASSWORD = List.of("pwd");
+
+        public Subject {
+            amr = amr == null || amr.isEmpty() ? PASSWORD : List.copyOf(amr);
+        }
     }
 
     public record Issued(String token, long expiresIn) {
@@ -47,6 +58,9 @@ public class AccessTokens {
                 .claim("jti", UUID.randomUUID().toString())
                 .claim("sid", subject.sessionId().toString())
                 .claim("stamp", subject.stamp())
+                .claim("email_verified", subject.emailVerified())
+                .claim("auth_time", subject.authTime().getEpochSecond())
+                .claim("amr", subject.amr())
                 .jws()
                 .keyId(key.kid())
                 .algorithm(key.algorithm())

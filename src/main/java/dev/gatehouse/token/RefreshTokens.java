@@ -99,9 +99,10 @@ public class RefreshTokens {
      * Login: a new session (token family) with its first token from the CSPRNG. The user row is
      * locked and re-checked, so a password change, suspension or revocation that committed while the
      * password was being verified is not undone by this login, and concurrent logins of one user
-     * respect the session cap. {@code rehash}, when not null, replaces the verified hash.
+     * respect the session cap. {@code rehash}, when not null, replaces the verified hash. {@code amr}: the
+     * RFC 8176 methods of this sign-in, carried by every access token of the session.
      */
-    public Issued startSession(UUID userId, String verifiedHash, String rehash, Origin origin) {
+    public Issued startSession(UUID userId, String verifiedHash, String rehash, Origin origin, List<String> amr) {
         String token = codec.newToken();
         byte[] hash = RefreshTokenCodec.hash(token);
         return QuarkusTransaction.requiringNew().call(() -> {
@@ -126,6 +127,8 @@ public class RefreshTokens {
             session.userAgent = origin.userAgent();
             session.ipAddress = origin.ipAddress();
             session.createdAt = now;
+            session.authTime = now;
+            session.amr = List.copyOf(amr);
             session.lastUsedAt = now;
             session.absoluteEnd = absoluteEnd;
             session.refreshExpiresAt = expiresAt;
@@ -139,7 +142,7 @@ public class RefreshTokens {
             Session.flush(); // the cap below counts the new session
             revocation.revokeBeyond(userId, config.session().maxPerUser(), now, REASON_SESSION_LIMIT);
             return new Issued(new AccessTokens.Subject(userId, user.email, List.copyOf(user.roles), session.id,
-                    user.securityStamp), token, now, expiresAt);
+                    user.securityStamp, user.emailVerified, now, session.amr), token, now, expiresAt);
         });
     }
 
@@ -172,7 +175,7 @@ public class RefreshTokens {
             // The same instant as the stored one (computed in SQL from these values), at full precision.
             Instant expiresAt = earliest(now.plus(config.refreshToken().ttl()), rotated.sessionEnd());
             AccessTokens.Subject subject = new AccessTokens.Subject(rotated.userId(), rotated.email(), rotated.roles(),
-                    rotated.sessionId(), rotated.stamp());
+                    rotated.sessionId(), rotated.stamp(), rotated.emailVerified(), rotated.authTime(), rotated.amr());
             return new Success(new Issued(subject, successor, now, expiresAt), false);
         }
         return QuarkusTransaction.requiringNew().call(() -> settle(token, hash, clientIp));
@@ -211,7 +214,8 @@ public class RefreshTokens {
                 return Refused.NOT_SEALED;
             }
             AccessTokens.Subject subject = new AccessTokens.Subject(user.id, user.email, List.copyOf(user.roles),
-                    session.id, user.securityStamp);
+                    session.id, user.securityStamp, user.emailVerified,
+                    session.authTime == null ? session.createdAt : session.authTime, session.amr);
             return new Success(new Issued(subject, successor, now, next.expiresAt), true);
         }
 

@@ -27,7 +27,8 @@ import java.util.function.Function;
 class RotationStatement {
 
     /** What a successful rotation returns: who the new access token is for, and the session's end. */
-    record Rotated(UUID sessionId, UUID userId, Instant sessionEnd, String email, List<String> roles, String stamp) {
+    record Rotated(UUID sessionId, UUID userId, Instant sessionEnd, String email, List<String> roles, String stamp,
+                   boolean emailVerified, Instant authTime, List<String> amr) {
     }
 
     /** The session of a token, read before the rotation: the sealed successor is bound to it. */
@@ -63,7 +64,8 @@ class RotationStatement {
             + " and u.status = " + UserStatus.ACTIVE.sqlLiteral() + """
 
               returning t.session_id, s.user_id, s.absolute_end, u.email, u.roles, u.security_stamp,
-                        least(?::timestamptz, s.absolute_end) as next_expires_at, t.token_hash
+                        least(?::timestamptz, s.absolute_end) as next_expires_at, t.token_hash,
+                        u.email_verified, coalesce(s.auth_time, s.created_at) as auth_time, s.amr
             ), successor as (
               insert into refresh_tokens (session_id, token_hash, issued_at, expires_at)
               select session_id, ?, ?, next_expires_at from rotated
@@ -81,7 +83,8 @@ class RotationStatement {
                  and d.id < (select k.id from refresh_tokens k where k.session_id = r.session_id
                              order by k.id desc offset ? limit 1)
             )
-            select * from rotated""";
+            select session_id, user_id, absolute_end, email, roles, security_stamp, email_verified, auth_time, amr
+              from rotated""";
 
     private final AgroalDataSource dataSource;
 
@@ -145,9 +148,12 @@ class RotationStatement {
                     return null;
                 }
                 Array roles = row.getArray(5);
+                Array amr = row.getArray(9);
                 return new Rotated(row.getObject(1, UUID.class), row.getObject(2, UUID.class),
                         row.getObject(3, OffsetDateTime.class).toInstant(), row.getString(4),
-                        List.of((String[]) roles.getArray()), row.getString(6));
+                        List.of((String[]) roles.getArray()), row.getString(6), row.getBoolean(7),
+                        row.getObject(8, OffsetDateTime.class).toInstant(),
+                        amr == null ? null : List.of((String[]) amr.getArray()));
             }
         }
     }

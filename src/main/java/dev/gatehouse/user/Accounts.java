@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /** Creates and finds accounts. */
 @Singleton
@@ -37,15 +38,34 @@ public class Accounts {
      */
     private static final String LOCK_SKELETON = "select cast(pg_advisory_xact_lock(hashtextextended(:skeleton, 0)) as text)";
 
+    /**
+     * Holds the e-mail's skeleton until the caller's transaction ends, and answers whether the e-mail or a
+     * look-alike of it belongs to an account other than {@code self} (null: any account). A registration
+     * and an e-mail change to one skeleton serialize here, so two look-alikes cannot both see none.
+     */
+    public static boolean lockAndCheckTaken(String email, String skeleton, UUID self) {
+        User.getEntityManager().createNativeQuery(LOCK_SKELETON).setParameter("skeleton", skeleton).getSingleResult();
+        return User.findByEmail(email).isPresent()
+                || (self == null ? User.count("emailSkeleton", skeleton) : User.count("emailSkeleton = ?1 and id <> ?2", skeleton, self)) > 0;
+    }
+
     /** Creates an active user; 409 {@code email_taken} when the email or a look-alike of it is in use. */
     public User create(String email, String password, String displayName, List<String> roles) {
+        return create(email, password, displayName, roles, user -> {
+        });
+    }
+
+    /**
+     * Creates an active user, and runs {@code inTransaction} with the new row in the same transaction (the
+     * verification mail commits with the account, or neither does: docs/mail.md "Outbox").
+     */
+    public User create(String email, String password, String displayName, List<String> roles,
+                       Consumer<User> inTransaction) {
         String hash = passwords.hash(password); // ~30 ms of Argon2id: outside the transaction
         String skeleton = Emails.skeleton(email);
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
-                User.getEntityManager().createNativeQuery(LOCK_SKELETON).setParameter("skeleton", skeleton)
-                        .getSingleResult();
-                if (User.findByEmail(email).isPresent() || User.count("emailSkeleton", skeleton) > 0) {
+                if (lockAndCheckTaken(email, skeleton, null)) {
                     throw Problems.emailTaken();
                 }
                 Instant now = clock.instant();
@@ -61,6 +81,7 @@ public class Accounts {
                 user.createdAt = now;
                 user.updatedAt = now;
                 user.persistAndFlush();
+                inTransaction.accept(user);
                 return user;
             });
         } catch (RuntimeException e) {

@@ -10,7 +10,8 @@ import java.util.UUID;
  * {@code dev.gatehouse.auth} package) attaches it to the security identity after it has checked
  * the token's stamp and session, and resources read it from there with {@link #of}.
  */
-public record Caller(UUID userId, UUID sessionId, String email, String displayName, List<String> roles) {
+public record Caller(UUID userId, UUID sessionId, String email, String displayName, List<String> roles,
+                     boolean emailVerified) {
 
     /** The identity attribute under which the Bearer check leaves the caller. */
     public static final String ATTRIBUTE = "gatehouse.caller";
@@ -25,6 +26,6 @@ public record Caller(UUID userId, UUID sessionId, String email, String displayNa
     }
 
     public UserView view() {
-        return new UserView(userId, email, displayName, roles);
+        return new UserView(userId, email, displayName, roles, emailVerified);
     }
 }
