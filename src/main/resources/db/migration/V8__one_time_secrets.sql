@@ -32,3 +32,15 @@ create table code_failures (
     primary key (user_id, purpose)
 );
 create index code_failures_window_start on code_failures (window_start);
+
+-- Calls that ask for a mail to an address (forgot password, verification without sign-in), per hour, counted
+-- for known and unknown addresses alike: both answers then do the same write, and take about as long
+-- (docs/api.md "POST /api/auth/password/forgot"). SHA-256 of the normalized address, never the address.
+create table mail_requests (
+    address_hash bytea       not null,
+    purpose      text        not null,
+    requests     int         not null,
+    window_start timestamptz not null,
+    primary key (address_hash, purpose)
+);
+create index mail_requests_window_start on mail_requests (window_start);

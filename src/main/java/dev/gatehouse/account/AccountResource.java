@@ -2,6 +2,7 @@ package dev.gatehouse.account;
 
 import dev.gatehouse.abuse.ClientAddress;
 import dev.gatehouse.abuse.RateLimits;
+import dev.gatehouse.problem.OptionalJsonBody;
 import dev.gatehouse.problem.Problem;
 import dev.gatehouse.problem.ProblemCode;
 import dev.gatehouse.problem.ProblemException;
@@ -12,12 +13,16 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +44,12 @@ public class AccountResource {
     private final RateLimits rateLimits;
     private final ClientAddress clientAddress;
     private final SecurityIdentity identity;
+    private final OptionalJsonBody optionalBody;
 
     AccountResource(EmailVerification verification, PasswordReset reset, EmailChange emailChange,
-                    RateLimits rateLimits, ClientAddress clientAddress, SecurityIdentity identity) {
+                    RateLimits rateLimits, ClientAddress clientAddress, SecurityIdentity identity,
+                    OptionalJsonBody optionalBody) {
+        this.optionalBody = optionalBody;
         this.verification = verification;
         this.reset = reset;
         this.emailChange = emailChange;
@@ -53,13 +61,16 @@ public class AccountResource {
     /** A signed-in user asks with its Bearer token and no body; anyone else names the address. Always 202. */
     @POST
     @Path("/email/verification")
-    @Consumes(MediaType.WILDCARD) // a signed-in call may send no body at all
-    public Response requestVerification(@Valid EmailRequest request, @Context HttpServerRequest http) {
+    @Consumes(MediaType.WILDCARD) // a signed-in call may send no body at all, with any Content-Type
+    public Response requestVerification(@RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                                                schema = @Schema(implementation = EmailRequest.class))) byte[] body,
+                                        @HeaderParam("Content-Type") String contentType, @Context HttpServerRequest http) {
+        EmailRequest request = optionalBody.read(body, contentType, EmailRequest.class); // JSON or nothing: 415 otherwise
         rateLimits.check(RateLimits.Endpoint.MAIL, clientAddress.of(http));
         if (!identity.isAnonymous()) {
             verification.requestFor(Caller.of(identity).userId());
         } else {
-            verification.requestFor(required(request == null ? null : request.email(), "email"));
+            verification.requestFor(required(body(request).email(), "email"));
         }
         return Response.accepted().build();
     }
@@ -109,7 +120,7 @@ public class AccountResource {
         // a current-password guess takes a token of the per-IP login bucket, as at POST /api/auth/password
         rateLimits.check(RateLimits.Endpoint.LOGIN, clientIp);
         body(request);
-        emailChange.request(Caller.of(identity).userId(), request.newEmail(), request.currentPassword(), clientIp);
+        emailChange.request(Caller.of(identity), request.newEmail(), request.currentPassword(), clientIp);
         return Response.accepted().build();
     }
 

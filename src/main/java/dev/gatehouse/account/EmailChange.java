@@ -14,9 +14,11 @@ import dev.gatehouse.onetime.Purpose;
 import dev.gatehouse.problem.Problems;
 import dev.gatehouse.session.Revocations;
 import dev.gatehouse.user.Accounts;
+import dev.gatehouse.user.Caller;
 import dev.gatehouse.user.Emails;
 import dev.gatehouse.user.User;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.security.AuthenticationFailedException;
 import jakarta.inject.Singleton;
 import jakarta.persistence.LockModeType;
 import org.hibernate.exception.ConstraintViolationException;
@@ -56,15 +58,21 @@ public class EmailChange {
      * the new address and a notice to the old one. 409 {@code email_taken} when the new address, or a
      * look-alike, has an account (this one included: the address is already its own).
      */
-    public void request(UUID userId, String newEmail, String currentPassword, String clientAddress) {
-        User verified = accountSecurity.checkCurrentPassword(userId, currentPassword, clientAddress);
+    public void request(Caller caller, String newEmail, String currentPassword, String clientAddress) {
+        User verified = accountSecurity.checkCurrentPassword(caller.userId(), currentPassword, clientAddress);
         String skeleton = Emails.skeleton(newEmail);
         QuarkusTransaction.requiringNew().run(() -> {
-            User user = User.findById(userId, LockModeType.PESSIMISTIC_WRITE);
-            if (user == null || !user.passwordHash.equals(verified.passwordHash)) {
+            User user = User.findById(caller.userId(), LockModeType.PESSIMISTIC_WRITE);
+            // A suspension, logout-all or password change that committed while the password was being checked
+            // changed the stamp: the change asked for under the old one must not outlive it (nor be issued
+            // under the new stamp, where it would survive it).
+            if (user == null || !user.isActive() || !user.securityStamp.equals(caller.stamp())) {
+                throw new AuthenticationFailedException("the caller's stamp changed during the request");
+            }
+            if (!user.passwordHash.equals(verified.passwordHash)) {
                 throw Problems.invalidCurrentPassword(); // changed by a concurrent request since we verified it
             }
-            if (Accounts.lockAndCheckTaken(newEmail, skeleton, user.id)) {
+            if (Accounts.lockAndCheckTaken(newEmail, skeleton)) {
                 throw Problems.emailTaken();
             }
             secrets.issue(user, Purpose.CONFIRM_EMAIL_CHANGE, newEmail, config.emailChange().ttl(),
@@ -93,7 +101,7 @@ public class EmailChange {
         String skeleton = Emails.skeleton(newEmail);
         try {
             secrets.redeem(secret, (user, used, now) -> {
-                if (Accounts.lockAndCheckTaken(newEmail, skeleton, user.id)) {
+                if (Accounts.lockAndCheckTaken(newEmail, skeleton)) {
                     throw Problems.emailTaken(); // taken meanwhile: the secret is not used up (the transaction rolls back)
                 }
                 String oldEmail = user.email;

@@ -62,8 +62,13 @@ public class EmailVerification {
 
     /** A new verification mail for this address; none when it is unknown, suspended or verified (the same 202). */
     public void requestFor(String normalizedEmail) {
-        QuarkusTransaction.requiringNew().run(() -> User.<User>find("lower(email) = lower(?1) and email = ?1", normalizedEmail)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional().ifPresent(this::queue));
+        QuarkusTransaction.requiringNew().run(() -> {
+            // counted whether or not the address has an account: the same write, and about the same time, for both
+            int requests = secrets.countMailRequest(normalizedEmail, Purpose.VERIFY_EMAIL);
+            User.<User>find("lower(email) = lower(?1) and email = ?1", normalizedEmail)
+                    .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional()
+                    .filter(user -> requests <= MAILS_PER_HOUR).ifPresent(this::queue);
+        });
     }
 
     /** The link. */

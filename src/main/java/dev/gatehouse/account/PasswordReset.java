@@ -14,6 +14,7 @@ import dev.gatehouse.onetime.Purpose;
 import dev.gatehouse.problem.Problems;
 import dev.gatehouse.session.Revocations;
 import dev.gatehouse.session.SessionRevocation;
+import dev.gatehouse.user.Emails;
 import dev.gatehouse.user.Passwords;
 import dev.gatehouse.user.User;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -22,7 +23,6 @@ import jakarta.persistence.LockModeType;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * docs/api.md "Password reset": a forgotten password is replaced through a mailed link or code. The
@@ -54,18 +54,18 @@ public class PasswordReset {
     }
 
     /*
-     * Both paths run the same transaction shape (a locking look-up of the address, then the hourly count)
-     * so that the answer takes about as long for an unknown address as for a known one; only a known,
-     * active address under its cap then inserts the secret, the mail and the event (docs/api.md
-     * "POST /api/auth/password/forgot").
+     * Both paths run the same transaction shape (the address's hourly count, written whether or not it has an
+     * account, then a locking look-up of the address) so that the answer takes about as long for an unknown
+     * address as for a known one; only a known, active address under its cap then inserts the secret, the
+     * mail and the event (docs/api.md "POST /api/auth/password/forgot").
      */
     public void forgot(String normalizedEmail) {
         QuarkusTransaction.requiringNew().run(() -> {
+            int requests = secrets.countMailRequest(normalizedEmail, Purpose.RESET_PASSWORD);
             Optional<User> found = User.<User>find("lower(email) = lower(?1) and email = ?1", normalizedEmail)
                     .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
             User user = found.filter(User::isActive).orElse(null);
-            if (user == null) {
-                secrets.countRecent(UUID.randomUUID(), Purpose.RESET_PASSWORD); // the same work as a known address
+            if (user == null || requests > config.passwordReset().maxPerHour()) {
                 return;
             }
             secrets.issue(user, Purpose.RESET_PASSWORD, user.email, config.passwordReset().ttl(),
@@ -95,7 +95,7 @@ public class PasswordReset {
             user.securityStamp = SecureIds.newStamp(); // every access token stops, every other pending secret dies
             user.updatedAt = now;
             int revoked = sessions.revokeAll(user.id, null, now, "password_reset");
-            lockout.forgetAccount(user.email); // docs/api.md "Account lockout": the owner is back in
+            lockout.forgetAccount(Emails.normalize(user.email)); // docs/api.md "Account lockout": the owner is back in
             events.record(user.id, null, SecurityEventKind.PASSWORD_RESET, now, Map.of("sessionsRevoked", revoked));
             outbox.enqueue(Mail.notice(Notice.PASSWORD_RESET, user.email, user.id, Map.of()));
             revocations.userChanged(user.id);

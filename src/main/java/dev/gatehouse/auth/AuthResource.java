@@ -5,7 +5,7 @@ import dev.gatehouse.abuse.RateLimits;
 import dev.gatehouse.ops.AuthMetrics;
 import dev.gatehouse.account.AccountSecurity;
 import dev.gatehouse.account.EmailVerification;
-import dev.gatehouse.problem.JsonBodyException;
+import dev.gatehouse.problem.OptionalJsonBody;
 import dev.gatehouse.problem.Problem;
 import dev.gatehouse.problem.ProblemCode;
 import dev.gatehouse.problem.ProblemException;
@@ -21,12 +21,7 @@ import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Valid;
-import jakarta.validation.Validator;
-import jakarta.ws.rs.NotSupportedException;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -42,7 +37,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.util.List;
-import java.util.Set;
 
 /** Register, login, refresh, logout, logout-all, password change (docs/api.md "Endpoints"). Thin: validate, call one service, map the result. */
 @Path("/api/auth")
@@ -63,16 +57,14 @@ public class AuthResource {
     private final ClientAddress clientAddress;
     private final AuthMetrics metrics;
     private final WebMode webMode;
-    private final ObjectMapper json;
-    private final Validator validator;
+    private final OptionalJsonBody optionalBody;
     private final SecurityIdentity identity;
 
     AuthResource(Accounts accounts, SignIn signIn, RefreshTokens refreshTokens, RefreshQueue refreshQueue, AccessTokens accessTokens,
                  AccountSecurity accountSecurity, EmailVerification emailVerification, RateLimits rateLimits, ClientAddress clientAddress,
-                 AuthMetrics metrics, WebMode webMode, ObjectMapper json, Validator validator,
+                 AuthMetrics metrics, WebMode webMode, OptionalJsonBody optionalBody,
                  SecurityIdentity identity) {
-        this.json = json;
-        this.validator = validator;
+        this.optionalBody = optionalBody;
         this.webMode = webMode;
         this.metrics = metrics;
         this.accounts = accounts;
@@ -125,7 +117,7 @@ public class AuthResource {
                                     schema = @Schema(implementation = RefreshRequest.class))) byte[] body, @HeaderParam("Content-Type") String contentType, @Context HttpServerRequest http,
                             @HeaderParam(WebMode.CLIENT_HEADER) String client, @HeaderParam("Origin") String origin) {
         String clientIp = clientAddress.of(http);
-        String token = refreshToken(optionalBody(body, contentType), cookie(http), client, origin);
+        String token = refreshToken(optionalBody.read(body, contentType, RefreshRequest.class), cookie(http), client, origin);
         try {
             rateLimits.check(RateLimits.Endpoint.REFRESH, clientIp);
         } catch (ProblemException e) {
@@ -158,7 +150,7 @@ public class AuthResource {
                                     schema = @Schema(implementation = RefreshRequest.class))) byte[] body, @HeaderParam("Content-Type") String contentType,
                            @HeaderParam(WebMode.CLIENT_HEADER) String client,
                            @HeaderParam("Origin") String origin, @Context HttpServerRequest http) {
-        refreshTokens.logout(refreshToken(optionalBody(body, contentType), cookie(http), client, origin));
+        refreshTokens.logout(refreshToken(optionalBody.read(body, contentType, RefreshRequest.class), cookie(http), client, origin));
         // docs/api.md "The gh_refresh cookie": logout clears the cookie, whichever way the token came
         return Response.noContent().cookie(webMode.clearedCookie()).build();
     }
@@ -208,33 +200,6 @@ public class AuthResource {
             response.cookie(webMode.refreshCookie(issued.refreshToken(), issued.refreshExpiresIn()));
         }
         return response.build();
-    }
-
-    /**
-     * The optional JSON body of refresh and logout: none at all is fine (the cookie may carry the
-     * token); a body must be JSON and is read and validated like every other one.
-     */
-    private RefreshRequest optionalBody(byte[] body, String contentType) {
-        if (body == null || body.length == 0) {
-            return null;
-        }
-        if (contentType != null && !MediaType.valueOf(contentType).isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
-            throw new NotSupportedException();
-        }
-        RefreshRequest request;
-        try {
-            request = json.readValue(body, RefreshRequest.class);
-        } catch (java.io.IOException e) {
-            throw new JsonBodyException(e);
-        }
-        if (request == null) {
-            throw Problems.bodyNotAnObject();
-        }
-        Set<ConstraintViolation<RefreshRequest>> violations = validator.validate(request);
-        if (!violations.isEmpty()) {
-            throw new ConstraintViolationException(violations);
-        }
-        return request;
     }
 
     /** docs/api.md "CSRF defence": a token in the body wins; otherwise the cookie, which must pass the CSRF defence. */

@@ -314,6 +314,38 @@ public interface GatehouseConfig {
         /** How long the sender keeps retrying a mail the SMTP server does not take; then it is dropped. */
         @WithDefault("P1D")
         Duration retryFor();
+
+        /**
+         * {@code false} turns mail off; {@code true} insists on it (a missing {@code quarkus.mailer.host} or
+         * link-base-url then stops the start). Unset: mail is on when link-base-url or {@code quarkus.mailer.host}
+         * is set (docs/mail.md "Configuration"). Off, the sender sends nothing and queued mails age out.
+         */
+        Optional<Boolean> enabled();
+
+        /** How often each instance's sender looks for due mails; a committed enqueue wakes it at once. */
+        @WithDefault("PT10S")
+        Duration pollInterval();
+
+        /** How long a claimed mail is this instance's to send; after it another instance may send it. */
+        @WithDefault("PT5M")
+        Duration lease();
+
+        /** Longest wait for the SMTP server to take one mail; then the attempt counts as failed. Shorter than lease. */
+        @WithDefault("PT30S")
+        Duration sendTimeout();
+
+        /** The wait after the first failed attempt; doubled after each further one, up to retry-max-delay. */
+        @WithDefault("PT30S")
+        Duration retryDelay();
+
+        @WithDefault("PT30M")
+        Duration retryMaxDelay();
+
+        /** Mails claimed and sent at once by one instance (at most {@code quarkus.mailer.max-pool-size} connections). */
+        @WithDefault("10")
+        @Min(1)
+        @Max(1000)
+        int batchSize();
     }
 
     /** docs/api.md "E-mail verification". */

@@ -24,6 +24,16 @@ public enum MailKind {
         return label;
     }
 
+    /** The kind whose {@link #label()} this is (a stored row's). */
+    public static MailKind ofLabel(String label) {
+        for (MailKind kind : values()) {
+            if (kind.label.equals(label)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("unknown mail kind");
+    }
+
     /** The path segment of the link ({@code <link-base-url>/<action>?token=...}); null for a notice. */
     public String action() {
         return action;

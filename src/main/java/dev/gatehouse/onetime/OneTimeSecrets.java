@@ -1,11 +1,13 @@
 package dev.gatehouse.onetime;
 
+import dev.gatehouse.common.Causes;
 import dev.gatehouse.mail.SecretSource;
 import dev.gatehouse.problem.Problems;
 import dev.gatehouse.user.User;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Singleton;
 import jakarta.persistence.LockModeType;
+import org.hibernate.exception.ConstraintViolationException;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,7 +30,7 @@ import java.util.UUID;
 @Singleton
 public class OneTimeSecrets implements SecretSource {
 
-    /** Wrong codes per (account, purpose) in a day; the next try is refused even with the right code. */
+    /** Wrong codes per (account, purpose) in a day; the next wrong one burns the code path until the day is over. */
     static final int MAX_WRONG_CODES = 5;
     private static final Duration CODE_WINDOW = Duration.ofDays(1);
     private static final Duration CAP_WINDOW = Duration.ofHours(1);
@@ -46,6 +48,17 @@ public class OneTimeSecrets implements SecretSource {
                set failures = case when c.window_start <= :dayAgo then 1 else c.failures + 1 end,
                    window_start = case when c.window_start <= :dayAgo then :now else c.window_start end
             returning failures""";
+    /*
+     * One request for a mail to an address, counted whether or not the address has an account: an upsert,
+     * so parallel requests each get their own number, and the same write on both paths.
+     */
+    private static final String COUNT_MAIL_REQUEST = """
+            insert into mail_requests as r (address_hash, purpose, requests, window_start)
+            values (:address, :purpose, 1, :now)
+            on conflict (address_hash, purpose) do update
+               set requests = case when r.window_start <= :hourAgo then 1 else r.requests + 1 end,
+                   window_start = case when r.window_start <= :hourAgo then :now else r.window_start end
+            returning requests""";
     private static final String TAKE_BACK = """
             update code_failures set failures = failures - 1
              where user_id = :user and purpose = :purpose and failures > 0""";
@@ -103,6 +116,17 @@ public class OneTimeSecrets implements SecretSource {
         return Optional.of(new Issued(secret.id, now, secret.expiresAt));
     }
 
+    /**
+     * Counts a request for a mail of {@code purpose} to this address, known or not, in the caller's
+     * transaction, and answers how many there were in the current hour (this one included).
+     */
+    public int countMailRequest(String normalizedEmail, Purpose purpose) {
+        Instant now = clock.instant();
+        return ((Number) OneTimeSecret.getEntityManager().createNativeQuery(COUNT_MAIL_REQUEST)
+                .setParameter("address", SecretDerivation.hash(normalizedEmail)).setParameter("purpose", purpose.value())
+                .setParameter("now", now).setParameter("hourAgo", now.minus(CAP_WINDOW)).getSingleResult()).intValue();
+    }
+
     /** Secrets of the purpose issued to the user in the last hour (the cap of {@link #issue}). */
     public long countRecent(UUID userId, Purpose purpose) {
         return OneTimeSecret.count("userId = ?1 and purpose = ?2 and createdAt > ?3", userId, purpose.value(),
@@ -133,14 +157,24 @@ public class OneTimeSecrets implements SecretSource {
             return Optional.empty(); // validated by the request already; a shape that cannot match costs no try
         }
         Instant now = clock.instant();
-        return QuarkusTransaction.requiringNew().call(() -> {
+        boolean compare;
+        try {
+            compare = QuarkusTransaction.requiringNew().call(() -> {
             // no row when the user was deleted meanwhile: nothing to count, and nothing to match
             List<?> failures = OneTimeSecret.getEntityManager().createNativeQuery(COUNT_CODE_ATTEMPT)
                     .setParameter("user", userId).setParameter("purpose", purpose.value())
                     .setParameter("now", now).setParameter("dayAgo", now.minus(CODE_WINDOW))
                     .getResultList();
-            return !failures.isEmpty() && ((Number) failures.get(0)).intValue() <= MAX_WRONG_CODES;
-        }) ? matching(purpose, userId, code) : Optional.empty();
+            // the 6th wrong try is compared too, and burns the code path: the right code on the 6th try still works
+            return !failures.isEmpty() && ((Number) failures.get(0)).intValue() <= MAX_WRONG_CODES + 1;
+            });
+        } catch (RuntimeException e) {
+            if (Causes.hasCause(e, ConstraintViolationException.class)) {
+                return Optional.empty(); // the user was deleted between the check and the insert
+            }
+            throw e;
+        }
+        return compare ? matching(purpose, userId, code) : Optional.empty();
     }
 
     private Optional<OneTimeSecret> matching(Purpose purpose, UUID userId, String code) {
@@ -187,7 +221,8 @@ public class OneTimeSecrets implements SecretSource {
     public void redeem(OneTimeSecret secret, Effect effect) {
         QuarkusTransaction.requiringNew().run(() -> {
             User user = User.findById(secret.userId, LockModeType.PESSIMISTIC_WRITE);
-            if (user == null || !consume(secret, user.securityStamp)) {
+            // a suspended user redeems nothing (its secrets died with the stamp anyway; this holds if it is reinstated)
+            if (user == null || !user.isActive() || !consume(secret, user.securityStamp)) {
                 throw Problems.invalidCode();
             }
             effect.apply(user, secret, clock.instant());

@@ -66,9 +66,9 @@ class SecretDerivation {
         return token != null && TOKEN.matcher(token).matches();
     }
 
-    static byte[] hash(String token) {
+    static byte[] hash(String text) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

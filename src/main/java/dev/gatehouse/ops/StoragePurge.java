@@ -69,6 +69,10 @@ public class StoragePurge {
     private static final String OLD_ONE_TIME_SECRETS = """
             delete from one_time_secrets where id = any(array(
                 select id from one_time_secrets where expires_at < :cutoff order by expires_at limit :batch for update skip locked))""";
+    private static final String STALE_MAIL_REQUESTS = """
+            delete from mail_requests where (address_hash, purpose) in (
+                select address_hash, purpose from mail_requests
+                 where window_start < :cutoff order by window_start limit :batch for update skip locked)""";
     private static final String STALE_CODE_FAILURES = """
             delete from code_failures where (user_id, purpose) in (
                 select user_id, purpose from code_failures
@@ -140,7 +144,8 @@ public class StoragePurge {
                 + inBatches(STALE_ACCOUNT_COUNTS, attemptCutoff, now);
         // docs/tokens.md "Sealed successor": erased once the reuse window is over
         long seals = inBatches(EXPIRED_SEALS, now.minus(reuseGrace.isNegative() ? Duration.ZERO : reuseGrace), null);
-        long oneTime = inBatches(OLD_ONE_TIME_SECRETS, attemptCutoff, null) + inBatches(STALE_CODE_FAILURES, attemptCutoff, null);
+        long oneTime = inBatches(OLD_ONE_TIME_SECRETS, attemptCutoff, null) + inBatches(STALE_CODE_FAILURES, attemptCutoff, null)
+                + inBatches(STALE_MAIL_REQUESTS, attemptCutoff, null);
         return new Report(sessions, events, lockoutCounts, seals, oneTime);
     }
 

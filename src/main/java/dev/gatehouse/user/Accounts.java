@@ -40,13 +40,13 @@ public class Accounts {
 
     /**
      * Holds the e-mail's skeleton until the caller's transaction ends, and answers whether the e-mail or a
-     * look-alike of it belongs to an account other than {@code self} (null: any account). A registration
-     * and an e-mail change to one skeleton serialize here, so two look-alikes cannot both see none.
+     * look-alike of it belongs to an account (any account: a look-alike of one's own address is the same
+     * account too). A registration and an e-mail change to one skeleton serialize here, so two look-alikes
+     * cannot both see none.
      */
-    public static boolean lockAndCheckTaken(String email, String skeleton, UUID self) {
+    public static boolean lockAndCheckTaken(String email, String skeleton) {
         User.getEntityManager().createNativeQuery(LOCK_SKELETON).setParameter("skeleton", skeleton).getSingleResult();
-        return User.findByEmail(email).isPresent()
-                || (self == null ? User.count("emailSkeleton", skeleton) : User.count("emailSkeleton = ?1 and id <> ?2", skeleton, self)) > 0;
+        return User.findByEmail(email).isPresent() || User.count("emailSkeleton", skeleton) > 0;
     }
 
     /** Creates an active user; 409 {@code email_taken} when the email or a look-alike of it is in use. */
@@ -65,7 +65,7 @@ public class Accounts {
         String skeleton = Emails.skeleton(email);
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
-                if (lockAndCheckTaken(email, skeleton, null)) {
+                if (lockAndCheckTaken(email, skeleton)) {
                     throw Problems.emailTaken();
                 }
                 Instant now = clock.instant();

@@ -8,10 +8,12 @@ import java.util.UUID;
 /**
  * The user behind a verified Bearer request, as of that request: the Bearer check (see the
  * {@code dev.gatehouse.auth} package) attaches it to the security identity after it has checked
- * the token's stamp and session, and resources read it from there with {@link #of}.
+ * the token's stamp and session, and resources read it from there with {@link #of}. {@code stamp} is the
+ * token's, equal to the user's when the check ran: a change that must not outlive a stamp change made
+ * meanwhile compares it again under the user's row lock.
  */
 public record Caller(UUID userId, UUID sessionId, String email, String displayName, List<String> roles,
-                     boolean emailVerified) {
+                     boolean emailVerified, String stamp) {
 
     /** The identity attribute under which the Bearer check leaves the caller. */
     public static final String ATTRIBUTE = "gatehouse.caller";
