@@ -35,9 +35,11 @@ public class EmailVerification {
     private final SecurityEvents events;
     private final Revocations revocations;
     private final GatehouseConfig config;
+    private final AfterAnswer afterAnswer;
 
-    EmailVerification(OneTimeSecrets secrets, Outbox outbox, SecurityEvents events, Revocations revocations,
+    EmailVerification(AfterAnswer afterAnswer, OneTimeSecrets secrets, Outbox outbox, SecurityEvents events, Revocations revocations,
                       GatehouseConfig config) {
+        this.afterAnswer = afterAnswer;
         this.secrets = secrets;
         this.outbox = outbox;
         this.events = events;
@@ -62,13 +64,15 @@ public class EmailVerification {
 
     /** A new verification mail for this address; none when it is unknown, suspended or verified (the same 202). */
     public void requestFor(String normalizedEmail) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            // counted whether or not the address has an account: the same write, and about the same time, for both
-            int requests = secrets.countMailRequest(normalizedEmail, Purpose.VERIFY_EMAIL);
-            User.<User>find("lower(email) = lower(?1) and email = ?1", normalizedEmail)
-                    .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional()
-                    .filter(user -> requests <= MAILS_PER_HOUR).ifPresent(this::queue);
-        });
+        // counted whether or not the address has an account, and looked up after the answer (as a forgotten
+        // password is): the answer takes as long for any address
+        int requests = QuarkusTransaction.requiringNew().call(() -> secrets.countMailRequest(normalizedEmail,
+                Purpose.VERIFY_EMAIL));
+        if (requests <= MAILS_PER_HOUR) {
+            afterAnswer.run(() -> QuarkusTransaction.requiringNew().run(() -> User.<User>find(
+                            "lower(email) = lower(?1) and email = ?1", normalizedEmail)
+                    .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional().ifPresent(this::queue)));
+        }
     }
 
     /** The link. */

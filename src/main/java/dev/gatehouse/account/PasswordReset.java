@@ -40,9 +40,11 @@ public class PasswordReset {
     private final SecurityEvents events;
     private final LoginLockout lockout;
     private final GatehouseConfig config;
+    private final AfterAnswer afterAnswer;
 
-    PasswordReset(OneTimeSecrets secrets, Passwords passwords, Outbox outbox, SessionRevocation sessions,
+    PasswordReset(AfterAnswer afterAnswer, OneTimeSecrets secrets, Passwords passwords, Outbox outbox, SessionRevocation sessions,
                   Revocations revocations, SecurityEvents events, LoginLockout lockout, GatehouseConfig config) {
+        this.afterAnswer = afterAnswer;
         this.secrets = secrets;
         this.passwords = passwords;
         this.outbox = outbox;
@@ -54,18 +56,24 @@ public class PasswordReset {
     }
 
     /*
-     * Both paths run the same transaction shape (the address's hourly count, written whether or not it has an
-     * account, then a locking look-up of the address) so that the answer takes about as long for an unknown
-     * address as for a known one; only a known, active address under its cap then inserts the secret, the
-     * mail and the event (docs/api.md "POST /api/auth/password/forgot").
+     * The answer does the same work for every address: it counts the request against the address's hourly
+     * cap (one upsert, known and unknown alike) and answers. Whether the address has an account is looked up
+     * after the answer (AfterAnswer): only a known, active address under its cap then gets the secret, the
+     * mail and the event, in one transaction (docs/api.md "POST /api/auth/password/forgot").
      */
     public void forgot(String normalizedEmail) {
+        int requests = QuarkusTransaction.requiringNew().call(() -> secrets.countMailRequest(normalizedEmail,
+                Purpose.RESET_PASSWORD));
+        if (requests <= config.passwordReset().maxPerHour()) {
+            afterAnswer.run(() -> queueReset(normalizedEmail));
+        }
+    }
+
+    private void queueReset(String normalizedEmail) {
         QuarkusTransaction.requiringNew().run(() -> {
-            int requests = secrets.countMailRequest(normalizedEmail, Purpose.RESET_PASSWORD);
-            Optional<User> found = User.<User>find("lower(email) = lower(?1) and email = ?1", normalizedEmail)
-                    .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
-            User user = found.filter(User::isActive).orElse(null);
-            if (user == null || requests > config.passwordReset().maxPerHour()) {
+            User user = User.<User>find("lower(email) = lower(?1) and email = ?1", normalizedEmail)
+                    .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional().filter(User::isActive).orElse(null);
+            if (user == null) {
                 return;
             }
             secrets.issue(user, Purpose.RESET_PASSWORD, user.email, config.passwordReset().ttl(),

@@ -63,8 +63,15 @@ class MailTemplates {
                 + "or open this link:\n\n"
                 + link + "\n\n"
                 + "The code and the link work once, together: using one uses both. They expire on " + until + ".\n\n"
-                + ifNotYou + "\n";
+                + ifNotYou + "\n" + FOOTER;
     }
+
+    /*
+     * Every text ends with this line. Its dash is not ASCII on purpose: Vert.x's mail encoder declares
+     * "charset=utf-8" (with quoted-printable) only for a text that needs encoding, and a plain "text/plain"
+     * otherwise; every mail is declared UTF-8 this way (docs/mail.md "Format").
+     */
+    private static final String FOOTER = "\n\u2014 This mail was sent automatically; replies are not read.\n";
 
     Rendered notice(Notice notice, Map<String, String> details) {
         String newEmail = plain(details.get("newEmail"));
@@ -103,7 +110,7 @@ class MailTemplates {
     }
 
     private static String text(String what, String ifNotYou) {
-        return what + "\n\n" + ifNotYou + "\n";
+        return what + "\n\n" + ifNotYou + "\n" + FOOTER;
     }
 
     /** A detail shown in a text: on one line, without control characters, whatever was stored. */

@@ -64,7 +64,7 @@ public class Outbox {
                 @Override
                 public void afterCompletion(int status) {
                     if (status == Status.STATUS_COMMITTED) {
-                        sender.wake();
+                        sender.wakeAfterAnswer();
                     }
                 }
             });
