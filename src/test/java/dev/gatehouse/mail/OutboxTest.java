@@ -191,6 +191,16 @@ class OutboxTest {
     }
 
     @Test
+    void aMailToAnAddressTheMailerRefusesIsDroppedNotRetried() {
+        String before = Metrics.scrape(metricsUrl);
+        String malformed = "<" + UUID.randomUUID() + "@@shop.test";
+        enqueueCommitted(notice(malformed, null));
+        Poll.until("the mail is dropped", DELIVERY, () -> rowsFor(malformed) == 0);
+        String after = Metrics.scrape(metricsUrl);
+        assertTrue(moved(before, after, "gatehouse_mails_total", "kind=\"notice\",outcome=\"dropped\"") >= 1);
+    }
+
+    @Test
     void deletePendingForRemovesOnlyThatUsersMails() {
         UUID deleted = UUID.randomUUID();
         UUID other = UUID.randomUUID();
