@@ -55,6 +55,7 @@ class MailSender {
         return thread;
     });
     private final AtomicBoolean runQueued = new AtomicBoolean();
+    private volatile boolean stopping;
 
     private final MailQueue queue;
     private final MailTemplates templates;
@@ -109,6 +110,7 @@ class MailSender {
 
     /** Before the database goes away at shutdown. */
     void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
+        stopping = true;
         runner.shutdown();
         // a run in progress finishes its batch (bounded by the send timeout), so its mails are not left leased
         runner.awaitTermination(config.sendTimeout().plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
@@ -132,7 +134,7 @@ class MailSender {
                 Instant now = clock.instant();
                 batch = queue.claim(owner, now, now.plus(config.lease()), config.batchSize());
                 deliver(batch);
-            } while (batch.size() == config.batchSize());
+            } while (batch.size() == config.batchSize() && !stopping);
         }
         metrics.depth(queue.depth());
     }
@@ -202,8 +204,9 @@ class MailSender {
                 return;
             }
         }
-        queue.deleteHeld(sent.stream().map(Claimed::id).toList(), owner);
+        // counted as the SMTP server took them, even if the database then fails (they are sent again: at least once)
         sent.forEach(mail -> metrics.count(mail.kind(), Outcome.SENT));
+        queue.deleteHeld(sent.stream().map(Claimed::id).toList(), owner);
         queue.deleteHeld(drop.stream().map(Claimed::id).toList(), owner);
         drop.forEach(mail -> metrics.count(mail.kind(), Outcome.DROPPED));
         for (Claimed mail : failed) {

@@ -3,6 +3,7 @@ package dev.gatehouse.mail;
 import dev.gatehouse.support.CapturedLog;
 import dev.gatehouse.support.Db;
 import dev.gatehouse.support.Metrics;
+import dev.gatehouse.support.Parallel;
 import dev.gatehouse.support.Poll;
 import dev.gatehouse.support.TestClock;
 import dev.gatehouse.support.TestSmtp;
@@ -15,6 +16,13 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URL;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -40,6 +48,8 @@ class OutboxTest {
     Db db;
     @Inject
     TestClock clock;
+    @Inject
+    MailQueue queue;
 
     @TestHTTPResource(value = "metrics", management = true)
     URL metricsUrl;
@@ -181,6 +191,16 @@ class OutboxTest {
     }
 
     @Test
+    void aMailToAnAddressTheMailerRefusesIsDroppedNotRetried() {
+        String before = Metrics.scrape(metricsUrl);
+        String malformed = "<" + UUID.randomUUID() + "@@shop.test";
+        enqueueCommitted(notice(malformed, null));
+        Poll.until("the mail is dropped", DELIVERY, () -> rowsFor(malformed) == 0);
+        String after = Metrics.scrape(metricsUrl);
+        assertTrue(moved(before, after, "gatehouse_mails_total", "kind=\"notice\",outcome=\"dropped\"") >= 1);
+    }
+
+    @Test
     void deletePendingForRemovesOnlyThatUsersMails() {
         UUID deleted = UUID.randomUUID();
         UUID other = UUID.randomUUID();
@@ -202,6 +222,74 @@ class OutboxTest {
         TestSmtp.awaitMail(nobodysMail, text -> true, DELIVERY);
         awaitQueueDrainedUpTo("after-delete");
         assertEquals(0, TestSmtp.receivedBy(deletedFirst).size() + TestSmtp.receivedBy(deletedSecond).size());
+    }
+
+    @Test
+    void aMailLeasedByAnInstanceThatDiedIsSentOnceItsLeaseRunsOut() {
+        String to = recipient("orphaned");
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        // as another instance leaves it when it dies in the middle of sending it
+        db.update("""
+                insert into mail_outbox (id, kind, recipient, notice, created_at, next_attempt_at, lease_owner, lease_until)
+                values (?, 'notice', ?, 'PASSWORD_CHANGED', ?, ?, ?, ?)""",
+                UUID.randomUUID(), to, now, now, UUID.randomUUID(), now.plusHours(1));
+        awaitQueueDrainedUpTo("during-the-lease");
+        assertEquals(0, TestSmtp.receivedBy(to).size(), "not sent while another instance's lease runs");
+        assertEquals(1, rowsFor(to));
+
+        clock.advance(Duration.ofHours(1).plusSeconds(1));
+        TestSmtp.awaitMail(to, text -> true, DELIVERY);
+        Poll.until("the sent mail's row is deleted", DELIVERY, () -> rowsFor(to) == 0);
+        assertEquals(1, TestSmtp.receivedBy(to).size(), "exactly once");
+    }
+
+    @Test
+    void parallelClaimsNeverShareAMail() throws Exception {
+        // due only an hour from now: the app's own sender leaves them to the claimers below
+        OffsetDateTime due = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).plusHours(1);
+        Set<UUID> queued = new HashSet<>();
+        for (int i = 0; i < 120; i++) {
+            UUID id = UUID.randomUUID();
+            queued.add(id);
+            db.update("""
+                    insert into mail_outbox (id, kind, recipient, notice, created_at, next_attempt_at)
+                    values (?, 'notice', ?, 'PASSWORD_CHANGED', ?, ?)""", id, recipient("claimed"), due, due);
+        }
+        List<UUID> owners = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            owners.add(UUID.randomUUID());
+        }
+        Instant later = due.toInstant().plusSeconds(1);
+        try {
+            // eight instances claiming from one queue at once, each until nothing is left
+            List<List<UUID>> claimed = Parallel.run(owners.size(), i -> {
+                List<UUID> mine = new ArrayList<>();
+                List<MailQueue.Claimed> batch;
+                do {
+                    batch = queue.claim(owners.get(i), later, later.plusSeconds(60), 7);
+                    batch.forEach(mail -> mine.add(mail.id()));
+                } while (!batch.isEmpty());
+                return mine;
+            });
+            List<UUID> all = claimed.stream().flatMap(List::stream).toList();
+            assertEquals(all.size(), new HashSet<>(all).size(), "no mail claimed twice");
+            assertTrue(all.containsAll(queued), "every mail claimed");
+            assertTrue(claimed.stream().filter(mine -> !mine.isEmpty()).count() > 1, "the claimers shared the work");
+            for (int i = 0; i < owners.size(); i++) {
+                for (UUID id : claimed.get(i)) {
+                    if (queued.contains(id)) {
+                        assertEquals(owners.get(i), db.single("select lease_owner from mail_outbox where id = ?", id));
+                    }
+                }
+            }
+        } finally {
+            for (UUID id : queued) {
+                db.update("delete from mail_outbox where id = ?", id);
+            }
+            for (UUID owner : owners) { // anything else they claimed goes back to the queue
+                db.update("update mail_outbox set lease_owner = null, lease_until = null where lease_owner = ?", owner);
+            }
+        }
     }
 
     @Test

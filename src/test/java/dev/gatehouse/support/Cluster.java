@@ -21,6 +21,7 @@ public final class Cluster implements AutoCloseable {
     private final EmbeddedPostgres database;
     private final List<PackagedApp> instances = new ArrayList<>();
     private final String adminPassword = "admin-" + UUID.randomUUID();
+    private final Map<String, String> environment = new HashMap<>();
 
     private Cluster(EmbeddedPostgres database) {
         this.database = database;
@@ -39,6 +40,7 @@ public final class Cluster implements AutoCloseable {
             env.put("GATEHOUSE_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL);
             env.put("GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD", cluster.adminPassword);
             env.putAll(extraEnvironment);
+            cluster.environment.putAll(env);
             for (int i = 0; i < size; i++) {
                 cluster.instances.add(PackagedApp.start(env));
             }
@@ -58,6 +60,24 @@ public final class Cluster implements AutoCloseable {
 
     public String adminPassword() {
         return adminPassword;
+    }
+
+    /** The shared database, for tests that set up or check rows directly. */
+    public String jdbcUrl() {
+        return database.jdbcUrl();
+    }
+
+    /** Stops one instance (SIGTERM, a graceful shutdown), as a deploy or a crash-free restart would. */
+    public void stop(int index) throws Exception {
+        instances.get(index).close();
+    }
+
+    /** Starts one more instance with the cluster's environment, waits until it is ready, and returns its index. */
+    public int startInstance() throws Exception {
+        PackagedApp instance = PackagedApp.start(environment);
+        instances.add(instance);
+        instance.awaitReady(Duration.ofSeconds(90));
+        return instances.size() - 1;
     }
 
     @Override

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Mails per second the outbox's sender delivers (bench/README.md "Mail"): MAILS queued notices (default 2,000),
+# written straight into mail_outbox in one transaction as the flows write them, sent by the packaged jar in the
+# prod profile to a local SMTP server (bench/SmtpSink.java: takes every mail, keeps only counts) on loopback.
+# Cells "instances:batch-size" (CELLS, default "1:10 1:50 2:10"; the mailer's pool gets at least batch-size
+# connections). Each cell: a WARMUP-mail warm-up (2,000), then MAILS measured.
+#   bash bench/mail.sh
+# PostgreSQL: as root on a Debian machine, the system cluster (started if down, stopped again at the end), in a
+# fresh database; otherwise BENCH_JDBC_URL / BENCH_DB_USER / BENCH_DB_PASSWORD (an empty database, it is filled).
+# Needs the packaged app (./mvnw package -DskipTests), java, psql, curl, openssl. Loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mails=${MAILS:-2000} cells=${CELLS:-"1:10 1:50 2:10"} warmup=${WARMUP:-2000}
+smtp_port=${SMTP_PORT:-2525} sink_port=$((smtp_port + 1)) port=18090
+work=$(mktemp -d) pg_started= pids=()
+log() { echo "[mail bench $(date -u +%T)] $*" >&2; }
+cleanup() {
+  for pid in "${pids[@]}" ${sink_pid:-}; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ -n "$pg_started" ]; then # the system cluster was down: stop it again, unless someone else uses it by now
+    others=$(cd /tmp && runuser -u postgres -- psql -X -At -p "$pg_port" -d postgres -c \
+      "select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()" 2>/dev/null || echo 1)
+    if [ "$others" = 0 ]; then pg_ctlcluster "$pg_version" "$pg_cluster" stop -m fast 2>/dev/null || true; fi
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+[ -f target/quarkus-app/quarkus-run.jar ] || { echo "bench: build the app first (./mvnw package -DskipTests)" >&2; exit 1; }
+
+# ---- PostgreSQL -------------------------------------------------------------------------------
+if [ -n "${BENCH_JDBC_URL:-}" ]; then
+  jdbc=$BENCH_JDBC_URL db_user=${BENCH_DB_USER:-postgres} db_password=${BENCH_DB_PASSWORD:-}
+else
+  command -v pg_lsclusters >/dev/null && [ "$(id -u)" = 0 ] || { echo "bench: set BENCH_JDBC_URL (no system PostgreSQL to use)" >&2; exit 1; }
+  read -r pg_version pg_cluster pg_port pg_status _ < <(pg_lsclusters -h | head -1)
+  if [[ $pg_status != online* ]]; then pg_ctlcluster "$pg_version" "$pg_cluster" start && pg_started=1; fi
+  (cd /tmp && su postgres -c "psql -q -p $pg_port" >/dev/null) <<SQL
+drop database if exists gatehouse_mail_bench;
+do \$\$ begin
+  if not exists (select from pg_roles where rolname = 'gatehouse_mail_bench') then
+    create role gatehouse_mail_bench login password 'gatehouse_mail_bench';
+  end if;
+end \$\$;
+create database gatehouse_mail_bench owner gatehouse_mail_bench;
+SQL
+  jdbc="jdbc:postgresql://127.0.0.1:$pg_port/gatehouse_mail_bench" db_user=gatehouse_mail_bench db_password=gatehouse_mail_bench
+fi
+psql_url="postgresql://$db_user:$db_password@$(sed -E 's#jdbc:postgresql://##' <<<"$jdbc")"
+sql() { psql -X -Atq "$psql_url" -c "$1"; }
+
+# ---- the SMTP sink ------------------------------------------------------------------------------
+java bench/SmtpSink.java "$smtp_port" "$sink_port" > "$work/sink.log" 2>&1 &
+sink_pid=$!
+until grep -q '^ready' "$work/sink.log"; do kill -0 "$sink_pid" || { cat "$work/sink.log" >&2; exit 1; }; sleep 0.2; done
+sink() { curl -sf "http://127.0.0.1:$sink_port/" "$@"; }
+
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem" 2>/dev/null
+secret=$(openssl rand -base64 32)
+start_instances() { # count batch
+  local count=$1 batch=$2 pool=$(( $2 > 10 ? $2 : 10 )) i
+  pids=()
+  for i in $(seq 0 $((count - 1))); do
+    QUARKUS_HTTP_PORT=$((port + i)) QUARKUS_MANAGEMENT_PORT=$((port + 1000 + i)) \
+    QUARKUS_DATASOURCE_JDBC_URL="$jdbc" QUARKUS_DATASOURCE_USERNAME="$db_user" QUARKUS_DATASOURCE_PASSWORD="$db_password" \
+    GATEHOUSE_JWT_SIGNING_KEY_FILES="$work/key.pem" GATEHOUSE_JWT_ISSUER=https://bench GATEHOUSE_JWT_AUDIENCE=bench \
+    GATEHOUSE_SECRET="$secret" \
+    QUARKUS_MAILER_HOST=127.0.0.1 QUARKUS_MAILER_PORT=$smtp_port QUARKUS_MAILER_FROM="Bench <no-reply@mail.bench>" \
+    QUARKUS_MAILER_MAX_POOL_SIZE=$pool GATEHOUSE_MAIL_LINK_BASE_URL=https://app.mail.bench \
+    GATEHOUSE_MAIL_BATCH_SIZE="$batch" GATEHOUSE_MAIL_POLL_INTERVAL=PT1S \
+      java -Xmx512m -XX:+UseParallelGC -jar target/quarkus-app/quarkus-run.jar > "$work/app-$i.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in $(seq 0 $((count - 1))); do
+    for _ in $(seq 1 900); do curl -sf "http://127.0.0.1:$((port + 1000 + i))/q/health/ready" >/dev/null && break; sleep 0.1; done
+  done
+}
+stop_instances() { for pid in "${pids[@]}"; do kill "$pid"; wait "$pid" 2>/dev/null || true; done; pids=(); }
+cpu_ticks() { local total=0 pid; for pid in "${pids[@]}"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done; echo $total; }
+queue() { # n: notices queued in one transaction
+  sql "insert into mail_outbox (id, kind, recipient, notice, details, created_at, next_attempt_at)
+       select gen_random_uuid(), 'notice', 'bench-' || g || '-' || gen_random_uuid() || '@mail.bench', 'PASSWORD_CHANGED',
+              '{}', now(), now() from generate_series(1, $1) g"
+}
+await_sent() { # n
+  until [ "$(sink | cut -d' ' -f1)" -ge "$1" ] && [ "$(sql 'select count(*) from mail_outbox')" = 0 ]; do sleep 0.05; done
+}
+
+stamp=$(date -u +%Y%m%dT%H%MZ)
+results=bench/results/$stamp-mail
+pg_server=$(sql 'show server_version' | cut -d' ' -f1)
+{
+  echo "# Mail sender throughput, $stamp"
+  echo
+  echo "\`bash bench/mail.sh\` (MAILS=$mails, CELLS=\"$cells\"), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' + working tree'),"
+  echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(java -version 2>&1 | head -1),"
+  echo "PostgreSQL $pg_server, load average at start $(cut -d' ' -f1-3 /proc/loadavg). The app: the packaged jar, prod profile,"
+  echo "-Xmx512m -XX:+UseParallelGC, poll interval 1 s; the SMTP server: bench/SmtpSink.java on loopback."
+  echo
+  echo "| instances | batch size | mails | delivered | duplicates | mails/s (first to last delivery) | s from queueing to an empty outbox | app CPU ms per mail |"
+  echo "|---|---|---|---|---|---|---|---|"
+} > "$results.md"
+echo "instances,batch_size,mails,delivered,duplicates,mails_per_s,seconds_to_empty,cpu_ms_per_mail" > "$results.csv"
+
+for cell in $cells; do
+  instances=${cell%%:*} batch=${cell##*:}
+  log "cell: $instances instance(s), batch size $batch"
+  start_instances "$instances" "$batch"
+  sink -X POST >/dev/null
+  queue $warmup; await_sent $warmup
+  sink -X POST >/dev/null
+  cpu0=$(cpu_ticks); t0=$(date +%s%N)
+  queue "$mails"; await_sent "$mails"
+  t1=$(date +%s%N); cpu1=$(cpu_ticks)
+  read -r delivered distinct first last < <(sink)
+  stop_instances
+  line=$(awk -v n="$mails" -v d="$delivered" -v u="$distinct" -v f="$first" -v l="$last" -v t0="$t0" -v t1="$t1" \
+    -v c0="$cpu0" -v c1="$cpu1" -v hz="$(getconf CLK_TCK)" -v i="$instances" -v b="$batch" 'BEGIN {
+      printf "%s,%s,%d,%d,%d,%.0f,%.2f,%.3f", i, b, n, d, d - u, (d - 1) / ((l - f) / 1e9), (t1 - t0) / 1e9, (c1 - c0) * 1000 / hz / d }')
+  echo "$line" >> "$results.csv"
+  IFS=, read -r i b n d dup rate secs cpu <<<"$line"
+  echo "| $i | $b | $n | $d | $dup | $rate | $secs | $cpu |" >> "$results.md"
+  log "$line"
+done
+cat "$results.md"
