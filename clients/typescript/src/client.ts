@@ -1,3 +1,4 @@
+import type { AccountExport, AccountLink, EmailedSecret, User } from './account.js';
 import { GatehouseError, SessionEndedError, type Problem, type SessionEndReason } from './errors.js';
 import { MemoryTokenStorage, type Tokens, type TokenStorage } from './storage.js';
 
@@ -53,6 +54,14 @@ interface Answer {
 const LOGIN = '/api/auth/login';
 const REFRESH = '/api/auth/refresh';
 const LOGOUT = '/api/auth/logout';
+const ME = '/api/users/me';
+const EXPORT = '/api/users/me/export';
+const FORGOT_PASSWORD = '/api/auth/password/forgot';
+const RESET_PASSWORD = '/api/auth/password/reset';
+const EMAIL_VERIFICATION = '/api/auth/email/verification';
+const VERIFY_EMAIL = '/api/auth/email/verify';
+const CHANGE_EMAIL = '/api/auth/email';
+const CONFIRM_EMAIL_CHANGE = '/api/auth/email/confirm';
 
 // A refresh that fails on the way is retried with the same token. Every retry must reach the
 // server inside its reuse window (docs/tokens.md "Reuse window", 30 s by default), or the retry
@@ -89,6 +98,11 @@ export class GatehouseClient {
   /** The one refresh under way; everyone who meets a 401 meanwhile waits for it (single flight). */
   private refreshing: Promise<string> | null = null;
   private endedBy: SessionEndReason | null = null;
+  /**
+   * Counts sign-ins and sign-outs: a refresh that started before one of them must neither bring
+   * back the tokens of a session the app has left nor report its end.
+   */
+  private generation = 0;
 
   constructor(options: GatehouseClientOptions) {
     this.mode = options.mode ?? 'bearer';
@@ -121,6 +135,7 @@ export class GatehouseClient {
     if (!tokens) {
       throw new GatehouseError(answer.status, undefined);
     }
+    this.generation += 1;
     await this.keep(tokens);
     this.endedBy = null;
   }
@@ -145,6 +160,150 @@ export class GatehouseClient {
     } finally {
       await this.forget('logged_out');
     }
+  }
+
+  // --- Account calls (docs/clients.md "Account calls"). Those marked "signed in" send the access
+  // token through fetch() below (refresh on 401, safe in parallel); the others send no token and no
+  // cookie. Each rejects with a GatehouseError whose `code` says why; 429 `rate_limited` has `retryAfter`.
+
+  /** The signed-in user, with `emailVerified`. Signed in. */
+  async me(): Promise<User> {
+    return (await this.readJson(await this.authenticated('GET', ME))) as User;
+  }
+
+  /**
+   * Asks for a password-reset mail (link and code). Resolves alike whether or not the address has
+   * an account, so the app shows the same "check your mail" either way. Not signed in.
+   */
+  async forgotPassword(email: string): Promise<void> {
+    await this.anonymous(FORGOT_PASSWORD, { email });
+  }
+
+  /**
+   * Sets a new password with the reset mail's link token (e.g. from {@link parseAccountLink}) or its
+   * code. Every session of the user ends, this client's too: sign in again with the new password.
+   * 400 `invalid_code`, 400 `validation_failed` (password rules; the code is not used up). Not signed in.
+   */
+  async resetPassword(secret: EmailedSecret, newPassword: string): Promise<void> {
+    await this.anonymous(RESET_PASSWORD, { ...secretBody(secret, 'reset-password'), newPassword });
+  }
+
+  /**
+   * Asks for a new verification mail: for the signed-in user when `email` is left out, else for
+   * that address (a sign-in screen's "resend", e.g. after 403 `email_not_verified`). Resolves alike
+   * when the address is unknown or already verified.
+   */
+  async requestEmailVerification(email?: string): Promise<void> {
+    if (email === undefined) {
+      await this.expectSuccess(await this.authenticated('POST', EMAIL_VERIFICATION));
+    } else {
+      await this.anonymous(EMAIL_VERIFICATION, { email });
+    }
+  }
+
+  /** Marks the e-mail verified with the mail's link token or its code. 400 `invalid_code`. Not signed in. */
+  async verifyEmail(secret: EmailedSecret): Promise<void> {
+    await this.anonymous(VERIFY_EMAIL, secretBody(secret, 'verify-email'));
+  }
+
+  /**
+   * Starts an e-mail change: a confirmation mail goes to `newEmail`; nothing changes until it is
+   * confirmed ({@link confirmEmailChange}). 400 `invalid_current_password`, 409 `email_taken`. Signed in.
+   */
+  async changeEmail(newEmail: string, currentPassword: string): Promise<void> {
+    await this.expectSuccess(await this.authenticated('POST', CHANGE_EMAIL, { newEmail, currentPassword }));
+  }
+
+  /**
+   * Confirms an e-mail change with the link token (not signed in: the link may be opened on any
+   * device) or with the code typed into the signed-in app. The access tokens with the old address
+   * stop working; this client's session stays and refreshes to the new one. 400 `invalid_code`,
+   * 409 `email_taken`.
+   */
+  async confirmEmailChange(secret: { token: string } | { code: string }): Promise<void> {
+    if ('token' in secret) {
+      await this.anonymous(CONFIRM_EMAIL_CHANGE, secretBody(secret, 'confirm-email-change'));
+    } else {
+      await this.expectSuccess(await this.authenticated('POST', CONFIRM_EMAIL_CHANGE, { code: secret.code }));
+    }
+  }
+
+  /**
+   * Deletes the account and its data for good (App Store Review Guideline 5.1.1(v)), then forgets
+   * the tokens as {@link logout} does (without calling `onSessionEnded`); in cookie mode it also
+   * asks Gatehouse to clear the `gh_refresh` cookie. 400 `invalid_current_password`, 409 `last_admin`
+   * (the only active admin). Signed in.
+   */
+  async deleteAccount(password: string): Promise<void> {
+    const response = await this.authenticated('DELETE', ME, { password });
+    if (response.ok) {
+      await this.forget('account_deleted'); // at once: a refresh landing now must not report a "replay"
+    }
+    await this.expectSuccess(response);
+    if (this.mode === 'cookie') {
+      // The session is gone on the server; this only clears the dead cookie, so a failure is no error.
+      await this.post(LOGOUT, undefined).catch(() => undefined);
+    }
+  }
+
+  /** The user's data as JSON (GDPR Art. 15 and 20): profile, sessions, passkeys, security events. Signed in. */
+  async exportData(): Promise<AccountExport> {
+    return (await this.readJson(await this.authenticated('GET', EXPORT))) as AccountExport;
+  }
+
+  /**
+   * The same export as a `Blob` (`application/json`) to hand to the user as a file, e.g. through
+   * `URL.createObjectURL` and a link with `download="gatehouse-export.json"`. Signed in.
+   */
+  async exportDataFile(): Promise<Blob> {
+    const response = await this.authenticated('GET', EXPORT);
+    if (response.status !== 200) {
+      throw await errorOfResponse(response);
+    }
+    return new Blob([await response.text()], { type: 'application/json' });
+  }
+
+  /** A Bearer call to Gatehouse through {@link fetch}: refresh on 401 and one retry included. */
+  private authenticated(method: string, path: string, body?: object): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const init: RequestInit = { method, headers };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    return this.fetch(path, init);
+  }
+
+  /**
+   * A POST without any token. In cookie mode it omits credentials too: the refresh cookie is sent
+   * only where it is the credential (refresh, logout).
+   */
+  private async anonymous(path: string, body: object): Promise<void> {
+    const response = await this.fetchImpl(this.baseUrl + path, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      credentials: 'omit',
+    });
+    await this.expectSuccess(response);
+  }
+
+  private async expectSuccess(response: Response): Promise<void> {
+    if (!response.ok) {
+      throw await errorOfResponse(response);
+    }
+    await response.arrayBuffer(); // release the connection
+  }
+
+  private async readJson(response: Response): Promise<unknown> {
+    if (response.status !== 200) {
+      throw await errorOfResponse(response);
+    }
+    const body = parseJson(await response.text());
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new GatehouseError(response.status, { detail: 'Gatehouse answered with something other than a JSON object' });
+    }
+    return body;
   }
 
   /**
@@ -216,6 +375,7 @@ export class GatehouseClient {
    */
   private async refresh(): Promise<string> {
     const refreshToken = this.held?.refreshToken ?? null;
+    const generation = this.generation;
     let lastFailure: unknown;
     for (let attempt = 0; attempt < REFRESH_ATTEMPTS; attempt++) {
       if (attempt > 0) {
@@ -227,6 +387,9 @@ export class GatehouseClient {
       } catch (lost) {
         lastFailure = lost; // the server may have rotated: only the same token gets the successor
         continue;
+      }
+      if (this.generation !== generation) {
+        return this.afterSignInOrOut(); // the answer belongs to a session the app has left
       }
       if (answer.status === 200) {
         const tokens = tokenResponse(answer.body);
@@ -249,6 +412,13 @@ export class GatehouseClient {
       throw errorOf(answer);
     }
     throw lastFailure;
+  }
+
+  /** For a refresh overtaken by a login, logout or deletion: what the client holds now. */
+  private afterSignInOrOut(): Promise<string> {
+    return this.held !== null
+      ? Promise.resolve(this.held.accessToken)
+      : Promise.reject(new SessionEndedError(this.endedBy ?? 'logged_out'));
   }
 
   /** Holds new tokens; in bearer mode saves them first, so a killed app keeps the newest refresh token. */
@@ -283,6 +453,7 @@ export class GatehouseClient {
 
   private async forget(reason: SessionEndReason): Promise<void> {
     this.held = null;
+    this.generation += 1;
     this.endedBy = reason;
     if (this.mode === 'bearer') {
       await this.storage.clear();
@@ -383,6 +554,22 @@ function tokenResponse(body: unknown): TokenResponse | null {
 
 function problemOf(body: unknown): Problem | undefined {
   return body !== null && typeof body === 'object' ? (body as Problem) : undefined;
+}
+
+/**
+ * The body of a call that takes an e-mailed secret: only the members Gatehouse reads, so an
+ * {@link AccountLink} can be passed as it is, and one for another action is refused before it is sent.
+ */
+function secretBody(secret: EmailedSecret, action: AccountLink['action']): Record<string, string> {
+  const linkAction = (secret as Partial<AccountLink>).action;
+  if (linkAction !== undefined && linkAction !== action) {
+    throw new TypeError(`GatehouseClient: a ${linkAction} link cannot be used to ${action.replace(/-/g, ' ')}`);
+  }
+  return 'token' in secret ? { token: secret.token } : { email: secret.email, code: secret.code };
+}
+
+async function errorOfResponse(response: Response): Promise<GatehouseError> {
+  return errorOf({ status: response.status, body: parseJson(await response.text()), headers: response.headers });
 }
 
 function errorOf(answer: Answer): GatehouseError {

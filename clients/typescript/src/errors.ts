@@ -5,17 +5,34 @@ export interface Problem {
   status?: number;
   detail?: string;
   /** The stable machine-readable reason, e.g. `invalid_credentials`, `rate_limited`. */
-  code?: string;
+  code?: ProblemCode;
   /** Per-field messages for `validation_failed`. */
   errors?: { field: string; message: string }[];
 }
 
-/** Gatehouse refused a login, refresh or logout for a reason other than an ended session. */
+/**
+ * The problem codes of docs/api.md "Problem codes" a client meets. Among them, from the account calls:
+ * - `invalid_code`: the e-mailed link or code is wrong, expired, used, superseded, or burnt by too
+ *   many wrong tries ("that code is wrong or has expired; ask for a new one");
+ * - `email_not_verified`: login with the right password while the service requires a verified e-mail;
+ * - `last_admin`: the only remaining active admin cannot delete the account;
+ * - `invalid_current_password`: e-mail change or deletion with a wrong password;
+ * - `email_taken`: the new e-mail belongs to another account.
+ * Other strings may come from newer servers.
+ */
+export type ProblemCode =
+  | 'validation_failed' | 'malformed_request' | 'invalid_current_password' | 'invalid_credentials'
+  | 'invalid_refresh_token' | 'invalid_token' | 'account_suspended' | 'forbidden' | 'csrf_rejected'
+  | 'not_found' | 'method_not_allowed' | 'email_taken' | 'payload_too_large' | 'unsupported_media_type'
+  | 'rate_limited' | 'service_unavailable' | 'invalid_code' | 'email_not_verified' | 'last_admin'
+  | (string & {});
+
+/** Gatehouse refused a call for a reason other than an ended session. */
 export class GatehouseError extends Error {
   /** The HTTP status, e.g. 401 for `invalid_credentials`, 429 for `rate_limited`. */
   readonly status: number;
   /** The problem `code` (docs/api.md "Problem codes"), when the body had one. */
-  readonly code: string | undefined;
+  readonly code: ProblemCode | undefined;
   /** The whole problem body, when there was one. */
   readonly problem: Problem | undefined;
   /** Seconds from `Retry-After` (sent with 429), when present. */
@@ -36,8 +53,9 @@ export class GatehouseError extends Error {
  * - `invalid_refresh_token`: Gatehouse refused the refresh token (expired, revoked, or replayed).
  * - `no_refresh_token`: cookie mode only; the browser sent no `gh_refresh` cookie.
  * - `logged_out`: {@link GatehouseClient.logout} was called while the request was under way.
+ * - `account_deleted`: {@link GatehouseClient.deleteAccount} succeeded while the request was under way.
  */
-export type SessionEndReason = 'invalid_refresh_token' | 'no_refresh_token' | 'logged_out';
+export type SessionEndReason = 'invalid_refresh_token' | 'no_refresh_token' | 'logged_out' | 'account_deleted';
 
 /** The session is over and the user has to sign in again. The tokens are already cleared. */
 export class SessionEndedError extends Error {

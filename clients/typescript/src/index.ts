@@ -1,10 +1,15 @@
 /**
- * `@gatehouse/client`: sign in to Gatehouse, keep the rotating refresh token safe, and send
- * authenticated requests from browsers and React Native. Uses only `fetch`, `AbortController`
+ * `@gatehouse/client`: sign in to Gatehouse, keep the rotating refresh token safe, send
+ * authenticated requests, and run the account calls (password reset, e-mail verification and
+ * change, deletion, export) from browsers and React Native. Uses only `fetch`, `AbortController`
  * and `Promise`; no runtime dependencies.
  *
  * @packageDocumentation
  */
 export { GatehouseClient, type GatehouseClientOptions } from './client.js';
-export { GatehouseError, SessionEndedError, type Problem, type SessionEndReason } from './errors.js';
+export {
+  parseAccountLink, type AccountExport, type AccountLink, type AccountLinkAction, type EmailedSecret,
+  type SecurityEvent, type SessionInfo, type User,
+} from './account.js';
+export { GatehouseError, SessionEndedError, type Problem, type ProblemCode, type SessionEndReason } from './errors.js';
 export { MemoryTokenStorage, type Tokens, type TokenStorage } from './storage.js';

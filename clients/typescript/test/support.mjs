@@ -1,5 +1,6 @@
 // Helpers for the tests against a running Gatehouse (GATEHOUSE_URL), started by TypeScriptClientIT
-// with a 2 s access-token ttl and no clock skew, so tokens expire quickly.
+// with a 2 s access-token ttl and no clock skew, so tokens expire quickly, and sending its mails to
+// a test mailbox read through GATEHOUSE_MAIL_URL (links under GATEHOUSE_LINK_BASE_URL).
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
@@ -12,9 +13,12 @@ export function serviceUrl() {
   return url.replace(/\/+$/, '');
 }
 
+export function newEmail() {
+  return `ts-client-${randomUUID()}@example.com`;
+}
+
 /** A fresh user per test, registered directly with the service. */
-export async function registerUser() {
-  const email = `ts-client-${randomUUID()}@example.com`;
+export async function registerUser(email = newEmail()) {
   const response = await fetch(`${serviceUrl()}/api/auth/register`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -121,4 +125,49 @@ function withoutHopByHop(headers) {
     delete copy[name];
   }
   return copy;
+}
+
+function setting(name) {
+  const value = process.env[name];
+  assert.ok(value, `set ${name} (TypeScriptClientIT does, with GATEHOUSE_URL)`);
+  return value;
+}
+
+/** Where the service's mail links point. */
+export function linkBaseUrl() {
+  return setting('GATEHOUSE_LINK_BASE_URL');
+}
+
+/** The service's only admin, `{ email, password }`. */
+export function admin() {
+  return { email: setting('GATEHOUSE_ADMIN_EMAIL'), password: setting('GATEHOUSE_ADMIN_PASSWORD') };
+}
+
+/**
+ * The text of the newest mail to `to` containing `contains` that the test mailbox has not handed
+ * out before; the mailbox waits for it (the service sends from its outbox, a moment later).
+ */
+export async function mail(to, contains) {
+  const url = new URL(setting('GATEHOUSE_MAIL_URL'));
+  url.searchParams.set('to', to);
+  url.searchParams.set('contains', contains);
+  const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+  const text = await response.text();
+  assert.equal(response.status, 200, text);
+  return text;
+}
+
+/** The one `Code: DDDDDD` line of a mail. */
+export function codeIn(text) {
+  const codes = [...text.matchAll(/^Code: (\d{6})$/gm)].map((match) => match[1]);
+  assert.equal(codes.length, 1, `one code line in the mail:\n${text}`);
+  return codes[0];
+}
+
+/** The one link of a mail to the link base URL. */
+export function linkIn(text) {
+  const base = linkBaseUrl().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const links = [...text.matchAll(new RegExp(`${base}/\\S+`, 'g'))].map((match) => match[0]);
+  assert.equal(links.length, 1, `one link in the mail:\n${text}`);
+  return links[0];
 }

@@ -4,21 +4,32 @@ import dev.gatehouse.devdb.EmbeddedPostgres;
 import dev.gatehouse.support.PackagedApp;
 import dev.gatehouse.support.TestKeys;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The packaged service on an embedded PostgreSQL, configured the way the client test suites
- * ({@code clients/typescript}, {@code clients/java}) expect it.
+ * ({@code clients/typescript}, {@code clients/java}) expect it, sending its mails over SMTP to a
+ * {@link ClientMailbox} whose endpoint the suites read them from ({@link #mailUrl()}).
  */
 final class ServiceForClients implements AutoCloseable {
 
+    /** Where the links in the mails point (docs/clients.md "Links in mails"); the suites get it as GATEHOUSE_LINK_BASE_URL. */
+    static final String LINK_BASE_URL = "https://shop.test/app";
+    /** The only admin (docs/operations.md "The first admin"): the suites prove it cannot delete itself. */
+    static final String ADMIN_EMAIL = "admin@client.test";
+    static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
+
     private final EmbeddedPostgres database;
+    private final ClientMailbox mailbox;
     private final PackagedApp app;
 
-    private ServiceForClients(EmbeddedPostgres database, PackagedApp app) {
+    private ServiceForClients(EmbeddedPostgres database, ClientMailbox mailbox, PackagedApp app) {
         this.database = database;
+        this.mailbox = mailbox;
         this.app = app;
     }
 
@@ -29,6 +40,13 @@ final class ServiceForClients implements AutoCloseable {
     /** With {@code extra} environment variables on top (they win). */
     static ServiceForClients start(Map<String, String> extra) throws Exception {
         EmbeddedPostgres database = EmbeddedPostgres.start(null, true);
+        ClientMailbox mailbox;
+        try {
+            mailbox = ClientMailbox.start();
+        } catch (IOException | RuntimeException e) {
+            database.stop();
+            throw e;
+        }
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
         env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(TestKeys.rsa()).toString());
@@ -42,9 +60,26 @@ final class ServiceForClients implements AutoCloseable {
         env.put("GATEHOUSE_REFRESH_TOKEN_REUSE_GRACE", "PT30S");
         // Every test registers and signs in a fresh user from one address.
         env.put("GATEHOUSE_RATE_LIMIT_ENABLED", "false");
+        // Real SMTP, plain and unauthenticated on loopback (the prod profile never mocks the mailer).
+        env.put("QUARKUS_MAILER_HOST", "127.0.0.1");
+        env.put("QUARKUS_MAILER_PORT", String.valueOf(mailbox.smtpPort()));
+        env.put("QUARKUS_MAILER_FROM", "gatehouse@client.test");
+        env.put("QUARKUS_MAILER_MOCK", "false");
+        env.put("QUARKUS_MAILER_TLS", "false");
+        env.put("QUARKUS_MAILER_START_TLS", "DISABLED");
+        env.put("GATEHOUSE_MAIL_LINK_BASE_URL", LINK_BASE_URL);
+        env.put("GATEHOUSE_BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL);
+        env.put("GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.putAll(extra);
-        PackagedApp app = PackagedApp.start(env);
-        ServiceForClients service = new ServiceForClients(database, app);
+        PackagedApp app;
+        try {
+            app = PackagedApp.start(env);
+        } catch (IOException | RuntimeException e) {
+            mailbox.close();
+            database.stop();
+            throw e;
+        }
+        ServiceForClients service = new ServiceForClients(database, mailbox, app);
         try {
             app.awaitReady(Duration.ofSeconds(90));
         } catch (Exception | AssertionError e) {
@@ -58,6 +93,17 @@ final class ServiceForClients implements AutoCloseable {
         return app.baseUri();
     }
 
+    /** {@code GET <mailUrl>?to=...&contains=...}: see {@link ClientMailbox}. */
+    String mailUrl() {
+        return mailbox.url();
+    }
+
+    /** What a client suite needs: the service, its mail, its link base URL, its admin. */
+    Map<String, String> clientEnvironment() {
+        return Map.of("GATEHOUSE_URL", baseUri(), "GATEHOUSE_MAIL_URL", mailUrl(), "GATEHOUSE_LINK_BASE_URL", LINK_BASE_URL,
+                "GATEHOUSE_ADMIN_EMAIL", ADMIN_EMAIL, "GATEHOUSE_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    }
+
     String output() throws java.io.IOException {
         return app.output();
     }
@@ -67,7 +113,11 @@ final class ServiceForClients implements AutoCloseable {
         try {
             app.close();
         } finally {
-            database.stop();
+            try {
+                mailbox.close();
+            } finally {
+                database.stop();
+            }
         }
     }
 }

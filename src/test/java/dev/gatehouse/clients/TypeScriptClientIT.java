@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The TypeScript client ({@code clients/typescript}) against the packaged service: builds it with
- * npm and runs its {@code node --test} suite, so {@code ./mvnw verify} covers it. Needs Node 20+
- * and npm on the PATH.
+ * npm and runs its {@code node --test} suite, so {@code ./mvnw verify} covers it. The account tests
+ * ({@code test/account.test.mjs}) read the service's mails through {@code GATEHOUSE_MAIL_URL}
+ * ({@link ClientMailbox}). Needs Node 20+ and npm on the PATH.
  */
 class TypeScriptClientIT extends AgainstPackagedService {
 
@@ -44,7 +45,7 @@ class TypeScriptClientIT extends AgainstPackagedService {
         // so the test files are listed here, the same way for every Node version.
         List<String> command = new ArrayList<>(List.of("node", "--test"));
         command.addAll(testFiles());
-        node.run(CLIENT, command, Map.of("GATEHOUSE_URL", service.baseUri()), Duration.ofMinutes(3));
+        node.run(CLIENT, command, service.clientEnvironment(), Duration.ofMinutes(3));
     }
 
     private static List<String> testFiles() throws IOException {

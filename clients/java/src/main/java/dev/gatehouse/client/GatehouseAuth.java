@@ -7,12 +7,14 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.Route;
+import org.json.JSONObject;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.HashSet;
 import java.util.Collections;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +43,7 @@ public final class GatehouseAuth {
     private static final String BEARER = "Bearer ";
 
     private final AuthApi api;
+    private final AccountApi account;
     private final TokenStore store;
     private final SessionListener listener;
     private final Set<String> apiHosts;
@@ -62,6 +65,7 @@ public final class GatehouseAuth {
                 .addInterceptor(interceptor())
                 .authenticator(authenticator())
                 .build();
+        this.account = new AccountApi(builder.baseUrl, builder.client, authenticatedClient);
     }
 
     /** @param baseUrl where Gatehouse runs, e.g. {@code https://auth.shop.example} */
@@ -110,6 +114,116 @@ public final class GatehouseAuth {
                 forget();
             }
         }
+    }
+
+    // --- Account calls (docs/clients.md "Account calls"). They block: on Android call them off the
+    // main thread. "Signed in" calls send the access token through authenticatedClient() (refresh on
+    // 401, safe in parallel); the others send no token. Each throws a GatehouseException whose
+    // code() says why (the constants of GatehouseException); 429 rate_limited has retryAfterSeconds().
+
+    /** The signed-in user, with {@link User#emailVerified()}. Signed in. */
+    public User me() throws IOException {
+        User user = User.fromJson(account.getSignedIn(AccountApi.ME));
+        if (user == null) {
+            throw new GatehouseException(200, null, "Gatehouse answered /api/users/me without an id or e-mail", OptionalLong.empty());
+        }
+        return user;
+    }
+
+    /**
+     * Asks for a password-reset mail (link and code). Returns alike whether or not the address has
+     * an account, so the app shows the same "check your mail" either way. Not signed in.
+     */
+    public void forgotPassword(String email) throws IOException {
+        account.postAnonymous(AccountApi.FORGOT_PASSWORD, new JSONObject().put("email", email));
+    }
+
+    /**
+     * Sets a new password with the reset link's token ({@link AccountLink#token()}). Every session of
+     * the user ends, this one's too: sign in again with the new password. Not signed in.
+     *
+     * @throws GatehouseException 400 {@code invalid_code}; 400 {@code validation_failed} (password rules; the token is not used up)
+     */
+    public void resetPassword(String token, String newPassword) throws IOException {
+        account.postAnonymous(AccountApi.RESET_PASSWORD, new JSONObject().put("token", token).put("newPassword", newPassword));
+    }
+
+    /** As {@link #resetPassword(String, String)}, with the six-digit code of the mail and the address it went to. */
+    public void resetPasswordWithCode(String email, String code, String newPassword) throws IOException {
+        account.postAnonymous(AccountApi.RESET_PASSWORD,
+                new JSONObject().put("email", email).put("code", code).put("newPassword", newPassword));
+    }
+
+    /** Asks for a new verification mail for the signed-in user; nothing is sent when already verified. Signed in. */
+    public void requestEmailVerification() throws IOException {
+        account.postSignedIn(AccountApi.EMAIL_VERIFICATION, null);
+    }
+
+    /**
+     * Asks for a new verification mail for {@code email} (a sign-in screen's "resend", e.g. after 403
+     * {@code email_not_verified}); returns alike for an unknown or verified address. Not signed in.
+     */
+    public void requestEmailVerification(String email) throws IOException {
+        account.postAnonymous(AccountApi.EMAIL_VERIFICATION, new JSONObject().put("email", email));
+    }
+
+    /** Marks the e-mail verified with the verification link's token. 400 {@code invalid_code}. Not signed in. */
+    public void verifyEmail(String token) throws IOException {
+        account.postAnonymous(AccountApi.VERIFY_EMAIL, new JSONObject().put("token", token));
+    }
+
+    /** Marks the e-mail verified with the mail's code and the address it went to. 400 {@code invalid_code}. Not signed in. */
+    public void verifyEmailWithCode(String email, String code) throws IOException {
+        account.postAnonymous(AccountApi.VERIFY_EMAIL, new JSONObject().put("email", email).put("code", code));
+    }
+
+    /**
+     * Starts an e-mail change: a confirmation mail goes to {@code newEmail}; nothing changes until it
+     * is confirmed. Signed in.
+     *
+     * @throws GatehouseException 400 {@code invalid_current_password}, 409 {@code email_taken}
+     */
+    public void changeEmail(String newEmail, String currentPassword) throws IOException {
+        account.postSignedIn(AccountApi.CHANGE_EMAIL, new JSONObject().put("newEmail", newEmail).put("currentPassword", currentPassword));
+    }
+
+    /**
+     * Confirms an e-mail change with the link's token; not signed in (the link may be opened on any
+     * device). Access tokens with the old address stop working; this session stays and refreshes to
+     * the new one.
+     *
+     * @throws GatehouseException 400 {@code invalid_code}, 409 {@code email_taken}
+     */
+    public void confirmEmailChange(String token) throws IOException {
+        account.postAnonymous(AccountApi.CONFIRM_EMAIL_CHANGE, new JSONObject().put("token", token));
+    }
+
+    /** As {@link #confirmEmailChange(String)}, with the code typed into the signed-in app. Signed in. */
+    public void confirmEmailChangeWithCode(String code) throws IOException {
+        account.postSignedIn(AccountApi.CONFIRM_EMAIL_CHANGE, new JSONObject().put("code", code));
+    }
+
+    /**
+     * Deletes the account and its data for good (App Store Review Guideline 5.1.1(v)), then forgets
+     * the tokens as {@link #logout()} does, without calling the {@link SessionListener}. Signed in.
+     *
+     * @throws GatehouseException 400 {@code invalid_current_password}; 409 {@code last_admin} (the only active admin);
+     *                            the tokens are kept then
+     */
+    public void deleteAccount(String password) throws IOException {
+        account.deleteSignedIn(AccountApi.ME, new JSONObject().put("password", password));
+        // A refresh still under way sees the change and drops its answer (refresh(): held != from).
+        synchronized (lock) {
+            forget();
+        }
+    }
+
+    /**
+     * The user's data (GDPR Art. 15 and 20) as the parsed JSON object {@code {user, sessions, passkeys,
+     * events}}; {@code toString(2)} gives a file to hand to the user. Signed in.
+     */
+    public JSONObject exportData() throws IOException {
+        return account.getSignedIn(AccountApi.EXPORT);
     }
 
     /** A client derived from the one given to the builder, with {@link #interceptor()} and {@link #authenticator()}. */

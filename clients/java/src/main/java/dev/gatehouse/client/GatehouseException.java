@@ -6,10 +6,34 @@ import java.io.IOException;
 import java.util.OptionalLong;
 
 /**
- * Gatehouse refused a login, refresh or logout. An {@link IOException}, so that it can leave
- * OkHttp's {@code Authenticator} and reach the caller of the request that needed the refresh.
+ * Gatehouse refused a call: a login, refresh or logout, or an account call. An {@link IOException},
+ * so that it can leave OkHttp's {@code Authenticator} and reach the caller of the request that
+ * needed the refresh. {@link #code()} says why; the constants here name the codes an app usually
+ * handles (docs/api.md "Problem codes").
  */
 public final class GatehouseException extends IOException {
+
+    /** 400: a body field is missing or breaks a rule (e.g. the new password is too short). */
+    public static final String VALIDATION_FAILED = "validation_failed";
+    /** 401 at login: unknown e-mail or wrong password. */
+    public static final String INVALID_CREDENTIALS = "invalid_credentials";
+    /** 403 at login: the account is suspended. */
+    public static final String ACCOUNT_SUSPENDED = "account_suspended";
+    /** 403 at login: the right password, but the service requires a verified e-mail first. */
+    public static final String EMAIL_NOT_VERIFIED = "email_not_verified";
+    /**
+     * 400: the e-mailed link or code is wrong, expired, used, superseded by a newer mail, or burnt by
+     * too many wrong tries; the app says so and offers to send a new one.
+     */
+    public static final String INVALID_CODE = "invalid_code";
+    /** 400: e-mail change or account deletion with a wrong password. */
+    public static final String INVALID_CURRENT_PASSWORD = "invalid_current_password";
+    /** 409: the e-mail address belongs to another account. */
+    public static final String EMAIL_TAKEN = "email_taken";
+    /** 409: the only remaining active admin cannot delete the account. */
+    public static final String LAST_ADMIN = "last_admin";
+    /** 429: too many attempts; see {@link #retryAfterSeconds()}. */
+    public static final String RATE_LIMITED = "rate_limited";
 
     private final int status;
     private final String code;

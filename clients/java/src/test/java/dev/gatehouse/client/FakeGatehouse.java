@@ -16,17 +16,22 @@ import java.util.function.Function;
 /** A scripted stand-in for Gatehouse, for what the real one cannot be made to do on cue (a 503). */
 final class FakeGatehouse implements AutoCloseable {
 
-    record Call(String method, String path, String authorization, String body) {
+    record Call(String method, String path, String authorization, String body, String contentType) {
     }
 
-    record Answer(int status, String body) {
+    /** {@code retryAfter} may be {@code null}; an empty body is sent as none. */
+    record Answer(int status, String body, String retryAfter) {
         static Answer json(int status, String body) {
-            return new Answer(status, body);
+            return new Answer(status, body, null);
+        }
+
+        static Answer empty(int status) {
+            return new Answer(status, "", null);
         }
 
         static Answer tokens(String accessToken, String refreshToken) {
             return new Answer(200, "{\"accessToken\":\"" + accessToken + "\",\"tokenType\":\"Bearer\",\"expiresIn\":900,"
-                    + "\"refreshToken\":\"" + refreshToken + "\",\"refreshExpiresIn\":1209600,\"sessionId\":\"sid-1\"}");
+                    + "\"refreshToken\":\"" + refreshToken + "\",\"refreshExpiresIn\":1209600,\"sessionId\":\"sid-1\"}", null);
         }
     }
 
@@ -51,6 +56,10 @@ final class FakeGatehouse implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
+    synchronized List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
     synchronized List<Call> calls(String path) {
         return calls.stream().filter(call -> call.path().equals(path)).toList();
     }
@@ -59,13 +68,17 @@ final class FakeGatehouse implements AutoCloseable {
         try {
             Call call = new Call(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     exchange.getRequestHeaders().getFirst("Authorization"),
-                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+                    exchange.getRequestHeaders().getFirst("Content-Type"));
             synchronized (this) {
                 calls.add(call);
             }
             Answer answer = script.apply(call);
             byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
+            if (answer.retryAfter() != null) {
+                exchange.getResponseHeaders().set("Retry-After", answer.retryAfter());
+            }
             Exchanges.respond(exchange, answer.status(), body);
         } finally {
             exchange.close();

@@ -7,16 +7,23 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The running Gatehouse the live tests use ({@code GATEHOUSE_URL}, from {@code -D} or the
  * environment), started by the main project's JavaClientIT with a 2 s access-token ttl, no clock
- * skew and no per-IP limit. These calls go straight to the service, never through the client.
+ * skew and no per-IP limit, sending its mails to a test mailbox read through {@code GATEHOUSE_MAIL_URL}
+ * (links under {@code GATEHOUSE_LINK_BASE_URL}). These calls go straight to the service, never through the client.
  */
 final class LiveGatehouse {
 
@@ -36,10 +43,59 @@ final class LiveGatehouse {
 
     /** A fresh user per test. */
     static String registerUser() throws Exception {
-        String email = "java-client-" + UUID.randomUUID() + "@example.com";
+        return registerUser(newEmail());
+    }
+
+    static String registerUser(String email) throws Exception {
         HttpResponse<String> response = post("/api/auth/register", new JSONObject().put("email", email).put("password", PASSWORD));
         assertEquals(201, response.statusCode(), response.body());
         return email;
+    }
+
+    static String newEmail() {
+        return "java-client-" + UUID.randomUUID() + "@example.com";
+    }
+
+    /** The service's bootstrap admin, the only admin: {@code [email, password]}. */
+    static String[] admin() {
+        return new String[] {setting("GATEHOUSE_ADMIN_EMAIL"), setting("GATEHOUSE_ADMIN_PASSWORD")};
+    }
+
+    /** Where the service's mail links point. */
+    static String linkBaseUrl() {
+        return setting("GATEHOUSE_LINK_BASE_URL");
+    }
+
+    /**
+     * The text of the newest mail to {@code to} containing {@code contains} that the test mailbox has
+     * not handed out before, waiting for it (the service sends from its outbox, a moment later).
+     */
+    static String mail(String to, String contains) throws Exception {
+        String query = "?to=" + URLEncoder.encode(to, StandardCharsets.UTF_8) + "&contains=" + URLEncoder.encode(contains, StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(setting("GATEHOUSE_MAIL_URL") + query)).timeout(Duration.ofSeconds(60)).build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    /** The one {@code Code: DDDDDD} line of a mail. */
+    static String code(String mail) {
+        List<String> codes = Pattern.compile("(?m)^Code: (\\d{6})$").matcher(mail).results().map(match -> match.group(1)).toList();
+        assertEquals(1, codes.size(), "one code line in the mail:\n" + mail);
+        return codes.get(0);
+    }
+
+    /** The one link of a mail to the link base URL. */
+    static String link(String mail) {
+        List<String> links = Pattern.compile(Pattern.quote(linkBaseUrl()) + "/\\S+").matcher(mail).results().map(MatchResult::group).toList();
+        assertEquals(1, links.size(), "one link in the mail:\n" + mail);
+        return links.get(0);
+    }
+
+    private static String setting(String name) {
+        String value = System.getProperty(name, System.getenv(name));
+        assertNotNull(value, name + " is not set (JavaClientIT sets it with GATEHOUSE_URL)");
+        return value;
     }
 
     /** A refresh out of band, straight at the service: its status and the token response's strings. */
