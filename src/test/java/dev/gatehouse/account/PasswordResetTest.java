@@ -5,6 +5,7 @@ import dev.gatehouse.support.Db;
 import dev.gatehouse.support.Parallel;
 import dev.gatehouse.support.Poll;
 import dev.gatehouse.support.TestClock;
+import dev.gatehouse.support.TestSmtp;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -109,6 +110,41 @@ class PasswordResetTest {
         assertEquals(0, db.count("select count(*) from one_time_secrets where user_id = ?::uuid and purpose = 'reset_password'",
                 suspended.id()));
         assertTrue(Mails.withAction(unknown, Mails.RESET).isEmpty());
+    }
+
+    @Test
+    void aDeletedAddressGetsTheSameAnswerAndNoMail() throws Exception {
+        Api.Account account = Api.register();
+        Api.Tokens tokens = Api.login(account);
+        given().auth().oauth2(tokens.accessToken()).contentType(ContentType.JSON).body(Map.of("password", account.password()))
+                .delete("/api/users/me").then().statusCode(204);
+        forgot(account.email()).then().statusCode(202);
+        afterAnswer.awaitIdle();
+        assertEquals(0, db.count("select count(*) from mail_outbox where recipient = ? and kind = 'reset_password'", account.email()));
+        assertEquals(0, db.count("select count(*) from one_time_secrets where user_id = ?::uuid", account.id()));
+    }
+
+    @Test
+    void aResetAskedForWhileTheSmtpServerIsDownArrivesOnceItIsBack() throws Exception {
+        Api.Account account = Api.register();
+        Mails.nth(account.email(), Mails.VERIFY, 1); // the registration's mail is out of the way
+        TestSmtp.stop();
+        try {
+            forgot(account.email()).then().statusCode(202); // the answer does not wait for SMTP
+            afterAnswer.awaitIdle();
+            // tried and kept: nothing sent, nothing lost
+            Poll.until("a failed attempt", Duration.ofSeconds(15), () -> db.count(
+                    "select count(*) from mail_outbox where recipient = ? and kind = 'reset_password' and attempts > 0",
+                    account.email()) == 1);
+            assertTrue(Mails.withAction(account.email(), Mails.RESET).isEmpty());
+        } finally {
+            TestSmtp.start();
+        }
+        String mail = Mails.nth(account.email(), Mails.RESET, 1);
+        reset(Map.of("token", Mails.token(mail, Mails.RESET), "newPassword", NEW_PASSWORD)).then().statusCode(204);
+        Poll.until("the outbox row is gone", Duration.ofSeconds(15), () -> db.count(
+                "select count(*) from mail_outbox where recipient = ? and kind = 'reset_password'", account.email()) == 0);
+        assertEquals(1, Mails.withAction(account.email(), Mails.RESET).size(), "sent once");
     }
 
     @Test
