@@ -5,12 +5,14 @@ import dev.gatehouse.event.SecurityEventKind;
 import dev.gatehouse.event.SecurityEvents;
 import dev.gatehouse.mail.Mail;
 import dev.gatehouse.mail.Notice;
+import dev.gatehouse.onetime.OneTimeSecrets;
 import dev.gatehouse.mail.Outbox;
 import dev.gatehouse.problem.Problems;
 import dev.gatehouse.session.Revocations;
 import dev.gatehouse.session.Session;
 import dev.gatehouse.session.SessionRevocation;
 import dev.gatehouse.token.RefreshToken;
+import dev.gatehouse.user.Caller;
 import dev.gatehouse.user.Emails;
 import dev.gatehouse.user.User;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -61,10 +63,12 @@ public class AccountDeletion {
     private final Revocations revocations;
     private final SecurityEvents events;
     private final Outbox outbox;
+    private final OneTimeSecrets mailRequests;
     private final Clock clock;
 
     AccountDeletion(AccountSecurity accountSecurity, LoginLockout lockout, ActiveAdmins activeAdmins, SessionRevocation sessions,
-                    Revocations revocations, SecurityEvents events, Outbox outbox, Clock clock) {
+                    Revocations revocations, SecurityEvents events, Outbox outbox, OneTimeSecrets mailRequests, Clock clock) {
+        this.mailRequests = mailRequests;
         this.accountSecurity = accountSecurity;
         this.lockout = lockout;
         this.activeAdmins = activeAdmins;
@@ -80,28 +84,33 @@ public class AccountDeletion {
      * ({@link AccountSecurity#checkCurrentPassword}: 429 while locked, a wrong one 400 and counted). 401 when
      * the account was deleted meanwhile (a parallel request): the caller's token is no longer valid.
      */
-    public void deleteOwn(UUID userId, String password, String clientAddress) {
-        User verified = accountSecurity.checkCurrentPassword(userId, password, clientAddress);
-        if (!delete(userId, verified.passwordHash, Map.of("by", "user"))) {
+    public void deleteOwn(Caller caller, String password, String clientAddress) {
+        User verified = accountSecurity.checkCurrentPassword(caller.userId(), password, clientAddress);
+        if (!delete(caller.userId(), verified.passwordHash, caller.stamp(), Map.of("by", "user"))) {
             throw new UnauthorizedException();
         }
     }
 
     /** {@code DELETE /api/admin/users/{id}}: 404 {@code not_found} for an unknown user. */
     public void deleteByAdmin(UUID userId, UUID adminId) {
-        if (!delete(userId, null, Map.of("by", "admin", "adminId", adminId.toString()))) {
+        if (!delete(userId, null, null, Map.of("by", "admin", "adminId", adminId.toString()))) {
             throw Problems.noSuchUser();
         }
     }
 
     /**
-     * False when the user does not exist. {@code verifiedHash}: the password hash a self-service deletion
-     * verified against; null for an admin's.
+     * False when the user does not exist. {@code verifiedHash} and {@code callerStamp}: the password hash a
+     * self-service deletion verified against, and the stamp of the token that asked; null for an admin's.
      */
-    private boolean delete(UUID userId, String verifiedHash, Map<String, String> by) {
+    private boolean delete(UUID userId, String verifiedHash, String callerStamp, Map<String, String> by) {
         return QuarkusTransaction.requiringNew().call(() -> {
             User user = User.findById(userId, LockModeType.PESSIMISTIC_WRITE);
             if (user == null) {
+                return false;
+            }
+            // A suspension or logout-all that committed while the password was being checked changed the stamp:
+            // the token that asked is dead, and a suspended user must not erase its own record (the events).
+            if (callerStamp != null && (!user.isActive() || !user.securityStamp.equals(callerStamp))) {
                 return false;
             }
             if (verifiedHash != null && !user.passwordHash.equals(verifiedHash)) {
@@ -121,6 +130,7 @@ public class AccountDeletion {
             events.deleteAllOf(userId);
             outbox.deletePendingFor(userId);
             lockout.forgetAccount(Emails.normalize(user.email));
+            mailRequests.forget(Emails.normalize(user.email));
             // Passkeys and the second factor (and the one-time secrets) go with the user row: their tables
             // reference users with "on delete cascade". A table of the user's data without it is deleted here.
             String oldEmail = user.email;

@@ -54,6 +54,6 @@ public class DataExport {
         }
         // every event the service still keeps (docs/operations.md "Storage purge": at most the retention's worth)
         return Optional.of(new Export(ExportedUser.of(user), sessions.listActive(userId, currentSessionId), List.of(),
-                events.all(userId)));
+                events.forExport(userId)));
     }
 }

@@ -66,7 +66,7 @@ public class OwnAccountResource {
         // docs/api.md "DELETE /api/users/me": a password guess takes a token of the per-IP login bucket
         rateLimits.check(RateLimits.Endpoint.LOGIN, clientIp);
         Caller caller = Caller.of(identity);
-        deletion.deleteOwn(caller.userId(), request.password(), clientIp);
+        deletion.deleteOwn(caller, request.password(), clientIp);
         return Response.noContent().build();
     }
 

@@ -29,12 +29,16 @@ public class SecurityEvents {
         return events.stream().map(this::view).toList();
     }
 
-    /** Every event of the user, newest first: the data export (docs/api.md "Data export"). */
-    public List<SecurityEventView> all(UUID userId) {
-        List<SecurityEvent> events = QuarkusTransaction.requiringNew().call(() -> SecurityEvent.<SecurityEvent>list(
-                "userId", Sort.descending("at", "id"), userId));
-        return events.stream().map(this::view).toList();
+    /**
+     * The events of the data export (docs/api.md "Data export"): newest first, at most {@value #EXPORT_LIMIT}, so
+     * that an account that piled up events (a logout-all per minute for months) still exports within the
+     * statement timeout and a bounded heap.
+     */
+    public List<SecurityEventView> forExport(UUID userId) {
+        return recent(userId, EXPORT_LIMIT);
     }
+
+    public static final int EXPORT_LIMIT = 10_000;
 
     /** Removes every event of the user, in the caller's transaction: an account deletion (docs/api.md "Account deletion"). */
     public long deleteAllOf(UUID userId) {

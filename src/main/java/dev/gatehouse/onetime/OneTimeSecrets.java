@@ -127,6 +127,12 @@ public class OneTimeSecrets implements SecretSource {
                 .setParameter("now", now).setParameter("hourAgo", now.minus(CAP_WINDOW)).getSingleResult()).intValue();
     }
 
+    /** An account deletion: the address's request counts go too (its hash is personal data). In the caller's transaction. */
+    public void forget(String normalizedEmail) {
+        OneTimeSecret.getEntityManager().createNativeQuery("delete from mail_requests where address_hash = :address")
+                .setParameter("address", SecretDerivation.hash(normalizedEmail)).executeUpdate();
+    }
+
     /** Secrets of the purpose issued to the user in the last hour (the cap of {@link #issue}). */
     public long countRecent(UUID userId, Purpose purpose) {
         return OneTimeSecret.count("userId = ?1 and purpose = ?2 and createdAt > ?3", userId, purpose.value(),

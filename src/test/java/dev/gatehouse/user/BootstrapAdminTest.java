@@ -69,6 +69,23 @@ class BootstrapAdminTest {
         assertTrue(records.stream().noneMatch(r -> r.getLevel().intValue() >= Level.WARNING.intValue()));
     }
 
+    @Test
+    void aDeletedBootstrapAdminIsNotCreatedAgain() {
+        db.update("update users set roles = array['user', 'admin'] where email = ?", EMAIL);
+        assertEquals(1, db.count("select count(*) from bootstrap_admins"), "remembered when it was created");
+        db.update("delete from users where email = ?", EMAIL); // as an account deletion leaves it
+        try {
+            List<LogRecord> records = captureDuring(() -> bootstrapAdmin.onStart(new StartupEvent()));
+            assertEquals(0, db.count("select count(*) from users where email = ?", EMAIL), "not brought back");
+            assertTrue(records.stream().anyMatch(r -> r.getLevel().intValue() >= Level.WARNING.intValue()
+                    && new SimpleFormatter().formatMessage(r).contains("deleted")));
+        } finally {
+            // put it back as it was for the other tests of this class
+            db.update("delete from bootstrap_admins");
+            bootstrapAdmin.onStart(new StartupEvent());
+        }
+    }
+
     private static List<LogRecord> captureDuring(Runnable action) {
         List<LogRecord> records = new ArrayList<>();
         Handler capture = new Handler() {
