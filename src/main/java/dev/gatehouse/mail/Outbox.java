@@ -2,9 +2,9 @@ package dev.gatehouse.mail;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.common.AfterCommit;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.time.Clock;
@@ -56,18 +56,7 @@ public class Outbox {
         row.persist();
         if (transactions.getResource(WAKE_ON_COMMIT) == null) {
             transactions.putResource(WAKE_ON_COMMIT, Boolean.TRUE);
-            transactions.registerInterposedSynchronization(new Synchronization() {
-                @Override
-                public void beforeCompletion() {
-                }
-
-                @Override
-                public void afterCompletion(int status) {
-                    if (status == Status.STATUS_COMMITTED) {
-                        sender.wakeAfterAnswer();
-                    }
-                }
-            });
+            AfterCommit.run(transactions, sender::wakeAfterAnswer);
         }
     }
 

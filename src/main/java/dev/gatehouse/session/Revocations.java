@@ -1,9 +1,8 @@
 package dev.gatehouse.session;
 
+import dev.gatehouse.common.AfterCommit;
 import dev.gatehouse.ops.AuthMetrics;
 import jakarta.inject.Singleton;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.util.UUID;
@@ -46,19 +45,10 @@ public class Revocations {
     private void publish(String message, String revocationReason) {
         Session.getEntityManager().createNativeQuery(NOTIFY)
                 .setParameter("channel", RevocationListener.CHANNEL).setParameter("message", message).getSingleResult();
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    apply(message, states);
-                    if (revocationReason != null) {
-                        metrics.revocation(revocationReason);
-                    }
-                }
+        AfterCommit.run(transactions, () -> {
+            apply(message, states);
+            if (revocationReason != null) {
+                metrics.revocation(revocationReason);
             }
         });
     }

@@ -1,5 +1,6 @@
 package dev.gatehouse.account;
 
+import dev.gatehouse.support.Poll;
 import dev.gatehouse.support.TestSmtp;
 
 import java.time.Duration;
@@ -11,23 +12,15 @@ final class Mails {
     static final String VERIFY = "verify-email";
     static final String RESET = "reset-password";
     static final String CHANGE = "confirm-email-change";
+    private static final Duration WAIT = Duration.ofSeconds(15);
 
     private Mails() {
     }
 
     /** The n-th (from 1) mail to {@code recipient} whose link has {@code action}, waiting for it. */
     static String nth(String recipient, String action, int n) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (true) {
-            List<String> texts = withAction(recipient, action);
-            if (texts.size() >= n) {
-                return texts.get(n - 1);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("mail " + n + " with " + action + " did not arrive (have " + texts.size() + ")");
-            }
-            pause();
-        }
+        Poll.until("mail " + n + " with " + action, WAIT, () -> withAction(recipient, action).size() >= n);
+        return withAction(recipient, action).get(n - 1);
     }
 
     static List<String> withAction(String recipient, String action) {
@@ -37,18 +30,13 @@ final class Mails {
 
     /** Mails without a link (notices) to {@code recipient}, waiting until there are at least {@code n}. */
     static List<String> notices(String recipient, int n) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (true) {
-            List<String> texts = TestSmtp.receivedBy(recipient).stream().map(TestSmtp.Received::text)
-                    .filter(text -> text != null && !text.contains("?token=")).toList();
-            if (texts.size() >= n) {
-                return texts;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(n + " notice(s) did not arrive (have " + texts.size() + ")");
-            }
-            pause();
-        }
+        Poll.until(n + " notice(s)", WAIT, () -> notices(recipient).size() >= n);
+        return notices(recipient);
+    }
+
+    private static List<String> notices(String recipient) {
+        return TestSmtp.receivedBy(recipient).stream().map(TestSmtp.Received::text)
+                .filter(text -> text != null && !text.contains("?token=")).toList();
     }
 
     static String token(String text, String action) {
@@ -57,14 +45,5 @@ final class Mails {
 
     static String code(String text) {
         return TestSmtp.codeOf(text);
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted");
-        }
     }
 }
