@@ -1,14 +1,13 @@
 package dev.gatehouse.ops;
 
 import dev.gatehouse.support.Api;
+import dev.gatehouse.support.Metrics;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,20 +22,11 @@ class MetricsTest {
     URL metricsUrl;
 
     private String metrics() {
-        return given().get(metricsUrl).then().statusCode(200).extract().asString();
+        return Metrics.scrape(metricsUrl);
     }
 
-    /** Sum of every sample of a metric whose labels contain {@code labelPart} ("" for any). */
     private static double value(String text, String name, String labelPart) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(text);
-        double sum = 0;
-        while (m.find()) {
-            String labels = m.group(1) == null ? "" : m.group(1);
-            if (labels.contains(labelPart)) {
-                sum += Double.parseDouble(m.group(2));
-            }
-        }
-        return sum;
+        return Metrics.value(text, name, labelPart);
     }
 
     @Test
