@@ -2,6 +2,8 @@ package dev.gatehouse.account;
 
 import dev.gatehouse.event.SecurityEventView;
 import dev.gatehouse.event.SecurityEvents;
+import dev.gatehouse.passkey.PasskeyView;
+import dev.gatehouse.passkey.Passkeys;
 import dev.gatehouse.session.SessionView;
 import dev.gatehouse.session.Sessions;
 import dev.gatehouse.user.User;
@@ -21,9 +23,9 @@ import java.util.UUID;
 @Singleton
 public class DataExport {
 
-    /** The export: the user, its active sessions, its passkeys (none before passkeys exist), its security events. */
+    /** The export: the user, its active sessions, its passkeys, its security events. */
     @RegisterForReflection // serialized from a Response entity: native needs it registered
-    public record Export(ExportedUser user, List<SessionView> sessions, List<Object> passkeys,
+    public record Export(ExportedUser user, List<SessionView> sessions, List<PasskeyView> passkeys,
                          List<SecurityEventView> events) {
     }
 
@@ -40,10 +42,12 @@ public class DataExport {
 
     private final Sessions sessions;
     private final SecurityEvents events;
+    private final Passkeys passkeys;
 
-    DataExport(Sessions sessions, SecurityEvents events) {
+    DataExport(Sessions sessions, SecurityEvents events, Passkeys passkeys) {
         this.sessions = sessions;
         this.events = events;
+        this.passkeys = passkeys;
     }
 
     /** Empty when the user no longer exists (deleted while the request was on its way). */
@@ -53,7 +57,7 @@ public class DataExport {
             return Optional.empty();
         }
         // every event the service still keeps (docs/operations.md "Storage purge": at most the retention's worth)
-        return Optional.of(new Export(ExportedUser.of(user), sessions.listActive(userId, currentSessionId), List.of(),
+        return Optional.of(new Export(ExportedUser.of(user), sessions.listActive(userId, currentSessionId), passkeys.of(userId),
                 events.forExport(userId)));
     }
 }

@@ -11,7 +11,6 @@ import dev.gatehouse.problem.ProblemCode;
 import dev.gatehouse.problem.ProblemException;
 import dev.gatehouse.problem.Problems;
 import dev.gatehouse.session.Origin;
-import dev.gatehouse.token.AccessTokens;
 import dev.gatehouse.token.RefreshTokens;
 import dev.gatehouse.user.Accounts;
 import dev.gatehouse.user.Caller;
@@ -50,7 +49,7 @@ public class AuthResource {
     private final RefreshQueue refreshQueue;
     /** Read from Vert.x's request, not as a JAX-RS parameter: documented here for the OpenAPI. */
     private static final String REFRESH_COOKIE = "Web (cookie) mode: the refresh token, when the body carries none.";
-    private final AccessTokens accessTokens;
+    private final TokenResponses tokenResponses;
     private final AccountSecurity accountSecurity;
     private final EmailVerification emailVerification;
     private final RateLimits rateLimits;
@@ -60,7 +59,7 @@ public class AuthResource {
     private final OptionalJsonBody optionalBody;
     private final SecurityIdentity identity;
 
-    AuthResource(Accounts accounts, SignIn signIn, RefreshTokens refreshTokens, RefreshQueue refreshQueue, AccessTokens accessTokens,
+    AuthResource(Accounts accounts, SignIn signIn, RefreshTokens refreshTokens, RefreshQueue refreshQueue, TokenResponses tokenResponses,
                  AccountSecurity accountSecurity, EmailVerification emailVerification, RateLimits rateLimits, ClientAddress clientAddress,
                  AuthMetrics metrics, WebMode webMode, OptionalJsonBody optionalBody,
                  SecurityIdentity identity) {
@@ -71,7 +70,7 @@ public class AuthResource {
         this.signIn = signIn;
         this.refreshTokens = refreshTokens;
         this.refreshQueue = refreshQueue;
-        this.accessTokens = accessTokens;
+        this.tokenResponses = tokenResponses;
         this.accountSecurity = accountSecurity;
         this.emailVerification = emailVerification;
         this.rateLimits = rateLimits;
@@ -106,7 +105,7 @@ public class AuthResource {
             throw e;
         }
         metrics.login("success");
-        return tokenResponse(issued, WebMode.requested(client));
+        return tokenResponses.of(issued, WebMode.requested(client));
     }
 
     @POST
@@ -129,7 +128,7 @@ public class AuthResource {
             RefreshTokens.Outcome outcome = refreshTokens.rotate(token, clientIp);
             if (outcome instanceof RefreshTokens.Success success) {
                 metrics.refresh(success.retried() ? "retried" : "rotated");
-                return tokenResponse(success.issued(), WebMode.requested(client));
+                return tokenResponses.of(success.issued(), WebMode.requested(client));
             }
             if (outcome == RefreshTokens.Refused.REPLAYED) {
                 metrics.refresh("replayed");
@@ -187,19 +186,6 @@ public class AuthResource {
     private static String cookie(HttpServerRequest http) {
         Cookie cookie = http.getCookie(WebMode.COOKIE);
         return cookie == null ? null : cookie.getValue();
-    }
-
-    /** In cookie mode the refresh token goes only into the cookie, never into the body (docs/api.md "The gh_refresh cookie"). */
-    private Response tokenResponse(RefreshTokens.Issued issued, boolean web) {
-        AccessTokens.Issued access = accessTokens.issue(issued.subject());
-        TokenResponse body = new TokenResponse(access.token(), "Bearer", access.expiresIn(),
-                web ? null : issued.refreshToken(), issued.refreshExpiresIn(), issued.subject().sessionId());
-        // RFC 6749 §5.1: token responses must not be cached.
-        Response.ResponseBuilder response = Response.ok(body).header("Cache-Control", "no-store").header("Pragma", "no-cache");
-        if (web) {
-            response.cookie(webMode.refreshCookie(issued.refreshToken(), issued.refreshExpiresIn()));
-        }
-        return response.build();
     }
 
     /** docs/api.md "CSRF defence": a token in the body wins; otherwise the cookie, which must pass the CSRF defence. */

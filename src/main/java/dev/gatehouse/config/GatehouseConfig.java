@@ -62,6 +62,10 @@ public interface GatehouseConfig {
 
     EmailChange emailChange();
 
+    Account account();
+
+    Passkeys passkeys();
+
     DevDb devDb();
 
     interface Jwt {
@@ -373,5 +377,33 @@ public interface GatehouseConfig {
     interface EmailChange {
         @WithDefault("P1D")
         Duration ttl();
+    }
+
+    /** Rules shared by the account's sensitive changes. */
+    interface Account {
+        /**
+         * How old a session's sign-in may be for adding a passkey or a second factor (docs/passkeys.md
+         * "Adding a passkey"): a stolen session must sign in again, which it cannot without the password.
+         */
+        @WithDefault("PT5M")
+        Duration recentSignIn();
+    }
+
+    /** docs/passkeys.md "Configuration". */
+    interface Passkeys {
+        /** The WebAuthn relying party id, a registrable domain; passkeys are off while it is unset. */
+        Optional<String> rpId();
+
+        @WithDefault("Gatehouse")
+        String rpName();
+
+        /** Web origins and {@code android:apk-key-hash:} origins; {@code https://<rp-id>} when unset. */
+        Optional<List<String>> origins();
+
+        /** {@code package.name=SHA-256 fingerprint} entries for /.well-known/assetlinks.json. */
+        Optional<List<String>> androidApps();
+
+        /** {@code TEAMID.bundle.id} entries for /.well-known/apple-app-site-association. */
+        Optional<List<String>> appleAppIds();
     }
 }

@@ -5,7 +5,8 @@ import java.util.Locale;
 /** The security event kinds of docs/operations.md "Security events", stored by their lower-case names. */
 public enum SecurityEventKind {
     REPLAY_DETECTED, LOGOUT_ALL, PASSWORD_CHANGED, SUSPENDED, REINSTATED, SESSIONS_REVOKED, ROLES_CHANGED,
-    EMAIL_VERIFIED, PASSWORD_RESET_REQUESTED, PASSWORD_RESET, EMAIL_CHANGED, ACCOUNT_DELETED;
+    EMAIL_VERIFIED, PASSWORD_RESET_REQUESTED, PASSWORD_RESET, EMAIL_CHANGED, ACCOUNT_DELETED,
+    PASSKEY_ADDED, PASSKEY_REMOVED, PASSKEY_CLONE_SUSPECTED;
 
     public String value() {
         return name().toLowerCase(Locale.ROOT);

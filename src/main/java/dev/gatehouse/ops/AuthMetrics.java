@@ -29,6 +29,12 @@ public class AuthMetrics {
                 .register(registry).increment();
     }
 
+    /** {@code success, invalid_credentials, clone_suspected, account_suspended, rate_limited}. */
+    public void passkeyLogin(String outcome) {
+        Counter.builder("gatehouse.passkey.logins").description("Passkey sign-ins by outcome").tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
     /** {@code rotated, retried, invalid, replayed, rate_limited}. */
     public void refresh(String outcome) {
         Counter.builder("gatehouse.refreshes").description("Refresh attempts by outcome").tag("outcome", outcome)

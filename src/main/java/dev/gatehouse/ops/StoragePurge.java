@@ -77,6 +77,10 @@ public class StoragePurge {
             delete from code_failures where (user_id, purpose) in (
                 select user_id, purpose from code_failures
                  where window_start < :cutoff order by window_start limit :batch for update skip locked)""";
+    /* Passkey ceremonies left unfinished (docs/passkeys.md "Flows"): useless once expired. */
+    private static final String EXPIRED_PASSKEY_FLOWS = """
+            delete from passkey_flows where id = any(array(
+                select id from passkey_flows where expires_at < :cutoff order by expires_at limit :batch for update skip locked))""";
     /*
      * A sealed successor is needed only inside the reuse window; after it, it is erased (the rotation
      * of the successor erases it sooner). The cutoff is now minus the window; the partial index
@@ -109,7 +113,7 @@ public class StoragePurge {
             if (report.sessions() + report.events() + report.lockoutCounts() + report.sealedSuccessors()
                     + report.oneTimeSecrets() > 0) {
                 LOG.infof("Purged %d dead sessions, %d security events, %d lockout counts, %d sealed successors, "
-                                + "%d one-time secrets and code counts", report.sessions(), report.events(),
+                                + "%d one-time secrets, code counts and passkey flows", report.sessions(), report.events(),
                         report.lockoutCounts(), report.sealedSuccessors(), report.oneTimeSecrets());
             }
         } catch (RuntimeException e) {
@@ -145,7 +149,7 @@ public class StoragePurge {
         // docs/tokens.md "Sealed successor": erased once the reuse window is over
         long seals = inBatches(EXPIRED_SEALS, now.minus(reuseGrace.isNegative() ? Duration.ZERO : reuseGrace), null);
         long oneTime = inBatches(OLD_ONE_TIME_SECRETS, attemptCutoff, null) + inBatches(STALE_CODE_FAILURES, attemptCutoff, null)
-                + inBatches(STALE_MAIL_REQUESTS, attemptCutoff, null);
+                + inBatches(STALE_MAIL_REQUESTS, attemptCutoff, null) + inBatches(EXPIRED_PASSKEY_FLOWS, now, null);
         return new Report(sessions, events, lockoutCounts, seals, oneTime);
     }
 

@@ -20,6 +20,8 @@ public enum ProblemCode {
     INVALID_CODE(400, "Invalid code"),
     EMAIL_NOT_VERIFIED(403, "Email not verified"),
     LAST_ADMIN(409, "Last admin"),
+    INVALID_PASSKEY(400, "Invalid passkey"),
+    REAUTHENTICATION_REQUIRED(403, "Reauthentication required"),
     INTERNAL_ERROR(500, "Internal error"),
     SERVICE_UNAVAILABLE(503, "Service unavailable");
 

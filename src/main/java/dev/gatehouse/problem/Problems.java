@@ -45,6 +45,30 @@ public final class Problems {
         return new ProblemException(ProblemCode.NOT_FOUND, "No such user.");
     }
 
+    /** A feature that is off (docs/passkeys.md "Configuration"): the same 404 as a path that does not exist. */
+    public static ProblemException notFound() {
+        return new ProblemException(ProblemCode.NOT_FOUND, "No such resource.");
+    }
+
+    /** A passkey sign-in that does not verify, for whatever reason (docs/passkeys.md "Signing in"). */
+    public static ProblemException invalidPasskeyCredentials() {
+        return new ProblemException(ProblemCode.INVALID_CREDENTIALS, "The passkey could not be verified.");
+    }
+
+    public static ProblemException noSuchPasskey() {
+        return new ProblemException(ProblemCode.NOT_FOUND, "No such passkey.");
+    }
+
+    /** Every registration that does not verify gets this one answer (docs/passkeys.md "Failures"). */
+    public static ProblemException invalidPasskey() {
+        return new ProblemException(ProblemCode.INVALID_PASSKEY, "The passkey could not be verified.");
+    }
+
+    public static ProblemException reauthenticationRequired() {
+        return new ProblemException(ProblemCode.REAUTHENTICATION_REQUIRED,
+                "Sign in again, with a verified e-mail address, to make this change.");
+    }
+
     public static ProblemException noSuchSession() {
         return new ProblemException(ProblemCode.NOT_FOUND, "No such session.");
     }

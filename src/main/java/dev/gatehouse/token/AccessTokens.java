@@ -35,6 +35,11 @@ public class AccessTokens {
 
         /** A session from before {@code auth_time} and {@code amr} were stored: its creation, and a password. */
         public static final List<String> PASSWORD = List.of("pwd");
+        /**
+         * A passkey with user verification: something held (hwk) and something known or been (user), two
+         * factors in one gesture (RFC 8176 §2; docs/tokens.md "Claims").
+         */
+        public static final List<String> PASSKEY = List.of("hwk", "user", "mfa");
 
         public Subject {
             amr = amr == null || amr.isEmpty() ? PASSWORD : List.copyOf(amr);

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * Refresh tokens from issue to death: a session's first token at login, rotation with the reuse
@@ -103,12 +104,24 @@ public class RefreshTokens {
      * RFC 8176 methods of this sign-in, carried by every access token of the session.
      */
     public Issued startSession(UUID userId, String verifiedHash, String rehash, Origin origin, List<String> amr) {
+        return startSession(userId, user -> user.passwordHash.equals(verifiedHash), rehash, origin, amr);
+    }
+
+    /**
+     * Login proven without the password (a passkey, docs/passkeys.md "Signing in"): {@code proofHolds} is
+     * asked under the user's row lock, in the transaction that makes the session; false answers 401.
+     */
+    public Issued startSession(UUID userId, Predicate<User> proofHolds, Origin origin, List<String> amr) {
+        return startSession(userId, proofHolds, null, origin, amr);
+    }
+
+    private Issued startSession(UUID userId, Predicate<User> proofHolds, String rehash, Origin origin, List<String> amr) {
         String token = codec.newToken();
         byte[] hash = RefreshTokenCodec.hash(token);
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
             User user = User.findById(userId, LockModeType.PESSIMISTIC_WRITE);
-            if (user == null || !user.passwordHash.equals(verifiedHash)) {
+            if (user == null || !proofHolds.test(user)) {
                 throw Problems.invalidCredentials();
             }
             if (!user.isActive()) {
