@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.UUID;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,5 +84,19 @@ class StoragePurgeTest {
                 UUID.fromString(recent.sessionId())));
         // inside its window the retry still gets the same successor
         assertEquals(recentSuccessor.refreshToken(), Api.refresh(recent.refreshToken()).refreshToken());
+    }
+
+    @Test
+    void deletesExpiredPasskeyFlowsAndKeepsOpenOnes() {
+        // docs/passkeys.md "Flows": a ceremony lives 5 minutes; unfinished ones must not pile up
+        String expired = given().post("/api/auth/passkeys/login/options").then().statusCode(200).extract().path("flowId");
+        String open = given().post("/api/auth/passkeys/login/options").then().statusCode(200).extract().path("flowId");
+        db.update("update passkey_flows set expires_at = now() - interval '1 second' where id = ?", UUID.fromString(expired));
+
+        StoragePurge.Report report = purge.purge();
+
+        assertTrue(report.oneTimeSecrets() >= 1, report.toString());
+        assertEquals(0L, db.count("select count(*) from passkey_flows where id = ?", UUID.fromString(expired)));
+        assertEquals(1L, db.count("select count(*) from passkey_flows where id = ?", UUID.fromString(open)));
     }
 }
