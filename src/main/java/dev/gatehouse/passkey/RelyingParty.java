@@ -53,6 +53,9 @@ public class RelyingParty {
         // count, atomically across parallel sign-ins; webauthn4j's own check (which reads a count another sign-in
         // may be storing) would only duplicate it with a different rule for a count of zero.
         manager.getAuthenticationDataVerifier().setMaliciousCounterValueHandler(authenticationObject -> { });
+        // A sign-in inside a cross-origin iframe is refused outright (the library would otherwise judge its top
+        // origin). Registration needs a signed-in user and a recent sign-in; its flow is not exposed to framing.
+        manager.getAuthenticationDataVerifier().setCrossOriginAllowed(false);
         this.origins = rpId.map(id -> origins(passkeys.origins().orElse(List.of("https://" + id)))).orElse(Set.of());
     }
 
