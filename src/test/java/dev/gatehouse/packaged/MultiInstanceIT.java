@@ -1,14 +1,20 @@
 package dev.gatehouse.packaged;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.support.Cluster;
 import dev.gatehouse.support.PackagedApp;
 import dev.gatehouse.support.Parallel;
+import dev.gatehouse.support.SoftwareAuthenticator;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +33,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MultiInstanceIT {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static Cluster cluster;
     private static PackagedApp a;
     private static PackagedApp b;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = Cluster.start(2, Map.of());
+        // docs/passkeys.md "Configuration", as environment variables (the fingerprint without colons)
+        cluster = Cluster.start(2, Map.of(
+                "GATEHOUSE_PASSKEYS_RP_ID", "shop.test",
+                "GATEHOUSE_PASSKEYS_ORIGINS", SoftwareAuthenticator.WEB_ORIGIN + "," + SoftwareAuthenticator.ANDROID_ORIGIN,
+                "GATEHOUSE_PASSKEYS_ANDROID_APPS", "dev.gatehouse.shop=29c333cb8666c120880f457c3c6d404cee48924f79a161641aa77ac095b91d6b",
+                "GATEHOUSE_PASSKEYS_APPLE_APP_IDS", "ABCDE12345.dev.gatehouse.shop"));
         a = cluster.instance(0);
         b = cluster.instance(1);
     }
@@ -150,6 +162,42 @@ class MultiInstanceIT {
             Thread.sleep(10);
         }
         throw new AssertionError("the token still works after 5 s");
+    }
+
+    /** docs/passkeys.md "Flows": a ceremony begun on one instance finishes on the other, once. */
+    @Test
+    void passkeyCeremoniesBegunOnOneInstanceFinishOnTheOtherOnce() throws Exception {
+        String email = "it-" + UUID.randomUUID() + "@example.com";
+        register(a, email);
+        try (Connection connection = DriverManager.getConnection(cluster.jdbcUrl());
+             PreparedStatement verify = connection.prepareStatement("update users set email_verified = true where email = ?")) {
+            verify.setString(1, email);
+            assertEquals(1, verify.executeUpdate());
+        }
+        String access = login(a, email, "correct horse battery").then().statusCode(200).extract().path("accessToken");
+        SoftwareAuthenticator authenticator = SoftwareAuthenticator.es256();
+        Response options = given().baseUri(a.baseUri()).auth().oauth2(access).post("/api/auth/passkeys/register/options");
+        options.then().statusCode(200);
+        JsonNode creation = JSON.readTree(options.asString());
+        given().baseUri(b.baseUri()).auth().oauth2(access).contentType(ContentType.JSON)
+                .body(Map.of("flowId", creation.path("flowId").asText(), "credential",
+                        authenticator.create(creation.path("publicKey"), SoftwareAuthenticator.ANDROID_ORIGIN)))
+                .post("/api/auth/passkeys/register").then().statusCode(201);
+
+        JsonNode request = JSON.readTree(given().baseUri(b.baseUri()).post("/api/auth/passkeys/login/options")
+                .then().statusCode(200).extract().asString());
+        Map<String, Object> assertion = authenticator.get(request.path("publicKey"), SoftwareAuthenticator.ANDROID_ORIGIN);
+        List<Response> finishes = Parallel.run(6, i -> given().baseUri((i % 2 == 0 ? a : b).baseUri()).contentType(ContentType.JSON)
+                .body(Map.of("flowId", request.path("flowId").asText(), "credential", assertion)).post("/api/auth/passkeys/login"));
+        assertEquals(1, finishes.stream().filter(r -> r.statusCode() == 200).count());
+        String passkeyAccess = finishes.stream().filter(r -> r.statusCode() == 200).findFirst().orElseThrow().path("accessToken");
+        given().baseUri(b.baseUri()).auth().oauth2(passkeyAccess).get("/api/users/me").then().statusCode(200);
+
+        given().baseUri(b.baseUri()).get("/.well-known/assetlinks.json").then().statusCode(200)
+                .body("[0].target.sha256_cert_fingerprints[0]", org.hamcrest.Matchers.equalTo(
+                        "29:C3:33:CB:86:66:C1:20:88:0F:45:7C:3C:6D:40:4C:EE:48:92:4F:79:A1:61:64:1A:A7:7A:C0:95:B9:1D:6B"));
+        given().baseUri(a.baseUri()).get("/.well-known/apple-app-site-association").then().statusCode(200)
+                .body("webcredentials.apps[0]", org.hamcrest.Matchers.equalTo("ABCDE12345.dev.gatehouse.shop"));
     }
 
     static Map<String, String> signUpAndLogin(PackagedApp instance) {

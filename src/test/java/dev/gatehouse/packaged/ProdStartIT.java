@@ -205,6 +205,34 @@ class ProdStartIT {
                     .post("/api/auth/refresh").then().statusCode(401);
             assertTrue(!app.output().contains(token) && !app.output().contains(successor), "no token in the logs");
             assertFalse(app.output().contains(env.get("GATEHOUSE_SECRET")), "no secret in the logs");
+            // docs/passkeys.md "Configuration": without gatehouse.passkeys.rp-id every passkey path is 404
+            // (a new sign-in: the replay above revoked the first session)
+            String access = signIn(app).path("accessToken");
+            given().baseUri(app.baseUri()).post("/api/auth/passkeys/login/options").then().statusCode(404)
+                    .body("code", equalTo("not_found"));
+            given().baseUri(app.baseUri()).auth().oauth2(access).post("/api/auth/passkeys/register/options").then().statusCode(404);
+            given().baseUri(app.baseUri()).auth().oauth2(access).get("/api/auth/passkeys")
+                    .then().statusCode(404);
+            given().baseUri(app.baseUri()).get("/.well-known/assetlinks.json").then().statusCode(404);
+            given().baseUri(app.baseUri()).get("/.well-known/apple-app-site-association").then().statusCode(404);
+        }
+    }
+
+    @Test
+    void malformedPasskeySettingsStopTheStartNamingTheProperty() throws Exception {
+        Map<String, Map<String, String>> cases = Map.of(
+                "gatehouse.passkeys.origins", Map.of("GATEHOUSE_PASSKEYS_RP_ID", "shop.example",
+                        "GATEHOUSE_PASSKEYS_ORIGINS", "https://shop.example/login"),
+                "gatehouse.passkeys.android-apps", Map.of("GATEHOUSE_PASSKEYS_RP_ID", "shop.example",
+                        "GATEHOUSE_PASSKEYS_ANDROID_APPS", "com.shop.app=AB:CD"));
+        for (Map.Entry<String, Map<String, String>> entry : cases.entrySet()) {
+            Map<String, String> env = prodEnvironment();
+            env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(TestKeys.rsa()).toString());
+            env.putAll(entry.getValue());
+            try (PackagedApp app = PackagedApp.start(env)) {
+                assertNotEquals(0, app.awaitExit(START), entry.getKey());
+                assertTrue(app.output().contains(entry.getKey()), app.output());
+            }
         }
     }
 
