@@ -1,6 +1,9 @@
 import type { AccountExport, AccountLink, EmailedSecret, User } from './account.js';
 import { GatehouseError, SessionEndedError, type Problem, type SessionEndReason } from './errors.js';
 import { MemoryTokenStorage, type Tokens, type TokenStorage } from './storage.js';
+import {
+  credentialJson, creationOptions, defaultPlatform, requestOptions, type Passkey, type WebAuthnPlatform,
+} from './passkeys.js';
 
 /** Options of {@link GatehouseClient}. */
 export interface GatehouseClientOptions {
@@ -29,6 +32,11 @@ export interface GatehouseClientOptions {
    * yet finds no session to resume. Not called by {@link GatehouseClient.logout}.
    */
   onSessionEnded?: (reason: SessionEndReason) => void;
+  /**
+   * Passkeys only: `navigator.credentials` and `PublicKeyCredential`. Default: the browser's, looked up at
+   * each call. React Native passes a bridge to the platform's passkey API here, or uses the JSON calls directly.
+   */
+  webauthn?: WebAuthnPlatform;
 }
 
 /** The token response of docs/api.md "Token response"; `refreshToken` is absent in cookie mode. */
@@ -62,6 +70,7 @@ const EMAIL_VERIFICATION = '/api/auth/email/verification';
 const VERIFY_EMAIL = '/api/auth/email/verify';
 const CHANGE_EMAIL = '/api/auth/email';
 const CONFIRM_EMAIL_CHANGE = '/api/auth/email/confirm';
+const PASSKEYS = '/api/auth/passkeys';
 
 // A refresh that fails on the way is retried with the same token. Every retry must reach the
 // server inside its reuse window (docs/tokens.md "Reuse window", 30 s by default), or the retry
@@ -92,6 +101,7 @@ export class GatehouseClient {
   private readonly fetchImpl: typeof fetch;
   private readonly mode: 'bearer' | 'cookie';
   private readonly onSessionEnded: ((reason: SessionEndReason) => void) | undefined;
+  private readonly webauthn: WebAuthnPlatform | undefined;
 
   private held: Held | null = null;
   private restoring: Promise<void> | null = null;
@@ -114,6 +124,7 @@ export class GatehouseClient {
     // Looked up at call time, and never called as a method of this object ("Illegal invocation").
     this.fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
     this.onSessionEnded = options.onSessionEnded;
+    this.webauthn = options.webauthn;
   }
 
   /**
@@ -261,6 +272,98 @@ export class GatehouseClient {
       throw await errorOfResponse(response);
     }
     return new Blob([await response.text()], { type: 'application/json' });
+  }
+
+  /**
+   * Adds a passkey to the signed-in account (docs/passkeys.md "Adding a passkey"): asks Gatehouse for
+   * options, lets the browser create the credential (the user confirms with a fingerprint, face or PIN),
+   * and sends it back. Needs a verified e-mail and a sign-in of the last 5 minutes, else a
+   * {@link GatehouseError} 403 `reauthentication_required`; 400 `invalid_passkey` when it does not
+   * verify. The browser's own refusal (the user cancelled: `NotAllowedError`) is thrown as it is.
+   */
+  async registerPasskey(options: { name?: string } = {}): Promise<Passkey> {
+    const platform = this.platform();
+    const flow = (await this.readJson(await this.authenticated('POST', `${PASSKEYS}/register/options`))) as
+      { flowId: string; publicKey: Record<string, unknown> };
+    const credential = await platform.credentials.create({ publicKey: creationOptions(flow.publicKey, platform) });
+    if (credential === null) {
+      throw new TypeError('GatehouseClient.registerPasskey: the browser created no credential');
+    }
+    const body: Record<string, unknown> = { flowId: flow.flowId, credential: credentialJson(credential as PublicKeyCredential) };
+    if (options.name !== undefined) {
+      body.name = options.name;
+    }
+    const response = await this.authenticated('POST', `${PASSKEYS}/register`, body);
+    if (response.status !== 201) {
+      throw await errorOfResponse(response);
+    }
+    return (await response.json()) as Passkey;
+  }
+
+  /**
+   * Signs in with a passkey alone, no e-mail typed (docs/passkeys.md "Signing in"): the browser offers
+   * the passkeys it has for this site, and the session is kept exactly as {@link login} keeps it, in
+   * bearer or cookie mode. Rejects with a {@link GatehouseError} 401 `invalid_credentials` (the
+   * passkey did not verify or is unknown), 403 `account_suspended`, 429 `rate_limited`.
+   */
+  async signInWithPasskey(options: { deviceName?: string } = {}): Promise<void> {
+    const platform = this.platform();
+    await this.restore();
+    const start = await this.post(`${PASSKEYS}/login/options`, undefined);
+    if (start.status !== 200) {
+      throw errorOf(start);
+    }
+    const flow = start.body as { flowId: string; publicKey: Record<string, unknown> };
+    const credential = await platform.credentials.get({ publicKey: requestOptions(flow.publicKey, platform) });
+    if (credential === null) {
+      throw new TypeError('GatehouseClient.signInWithPasskey: the browser returned no credential');
+    }
+    const body: Record<string, unknown> = { flowId: flow.flowId, credential: credentialJson(credential as PublicKeyCredential) };
+    if (options.deviceName !== undefined) {
+      body.deviceName = options.deviceName;
+    }
+    const answer = await this.post(`${PASSKEYS}/login`, body);
+    if (answer.status !== 200) {
+      throw errorOf(answer);
+    }
+    const tokens = tokenResponse(answer.body);
+    if (!tokens) {
+      throw new GatehouseError(answer.status, undefined);
+    }
+    this.generation += 1;
+    await this.keep(tokens);
+    this.endedBy = null;
+  }
+
+  /** The signed-in user's passkeys, newest first. */
+  async passkeys(): Promise<Passkey[]> {
+    const response = await this.authenticated('GET', PASSKEYS);
+    if (response.status !== 200) {
+      throw await errorOfResponse(response);
+    }
+    const body = parseJson(await response.text());
+    if (!Array.isArray(body)) {
+      throw new GatehouseError(response.status, { detail: 'Gatehouse answered with something other than a JSON array' });
+    }
+    return body as Passkey[];
+  }
+
+  /** Renames one of the user's passkeys (1 to 100 characters). */
+  async renamePasskey(id: string, name: string): Promise<void> {
+    await this.expectSuccess(await this.authenticated('PATCH', `${PASSKEYS}/${encodeURIComponent(id)}`, { name }));
+  }
+
+  /** Removes one of the user's passkeys: it signs in no more. */
+  async deletePasskey(id: string): Promise<void> {
+    await this.expectSuccess(await this.authenticated('DELETE', `${PASSKEYS}/${encodeURIComponent(id)}`));
+  }
+
+  private platform(): WebAuthnPlatform {
+    const platform = this.webauthn ?? defaultPlatform();
+    if (platform === undefined) {
+      throw new TypeError('GatehouseClient: no WebAuthn here (navigator.credentials); pass the webauthn option');
+    }
+    return platform;
   }
 
   /** A Bearer call to Gatehouse through {@link fetch}: refresh on 401 and one retry included. */

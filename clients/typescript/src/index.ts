@@ -1,7 +1,7 @@
 /**
  * `@gatehouse/client`: sign in to Gatehouse, keep the rotating refresh token safe, send
  * authenticated requests, and run the account calls (password reset, e-mail verification and
- * change, deletion, export) from browsers and React Native. Uses only `fetch`, `AbortController`
+ * change, deletion, export) from browsers and React Native, and passkeys in the browser. Uses only `fetch`, `AbortController`
  * and `Promise`; no runtime dependencies.
  *
  * @packageDocumentation
@@ -13,3 +13,4 @@ export {
 } from './account.js';
 export { GatehouseError, SessionEndedError, type Problem, type ProblemCode, type SessionEndReason } from './errors.js';
 export { MemoryTokenStorage, type Tokens, type TokenStorage } from './storage.js';
+export { type Passkey, type PublicKeyCredentialStatics, type WebAuthnPlatform } from './passkeys.js';

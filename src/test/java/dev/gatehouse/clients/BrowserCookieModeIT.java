@@ -15,7 +15,8 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The TypeScript client's cookie mode (docs/api.md "Web (cookie) mode") in a real browser: Chromium, driven by
+ * The TypeScript client in a real browser, in cookie mode (docs/api.md "Web (cookie) mode") and with passkeys
+ * (docs/passkeys.md, a virtual authenticator): Chromium, driven by
  * {@code playwright-core} from {@code clients/typescript/browser-test}, against the packaged
  * service on an embedded PostgreSQL. The test page is served on {@code http://127.0.0.1:<page port>};
  * that origin must be in {@code gatehouse.cookie.allowed-origins} when the service starts, so this
@@ -33,6 +34,7 @@ class BrowserCookieModeIT {
 
     private static ServiceForClients service;
     private static int pagePort;
+    private static int passkeyPagePort;
 
     @BeforeAll
     static void startService() throws Exception {
@@ -43,10 +45,14 @@ class BrowserCookieModeIT {
             }
         }
         pagePort = freePort();
-        // docs/api.md "CORS": the test page's origin is the only one allowed; plain HTTP, so no Secure flag.
+        passkeyPagePort = freePort();
+        // docs/api.md "CORS": the test pages' origins are the only ones allowed; plain HTTP, so no Secure flag.
+        // docs/passkeys.md "Configuration": the passkey page is http://localhost:<port> (an IP cannot be an RP ID).
         service = ServiceForClients.start(Map.of(
-                "GATEHOUSE_COOKIE_ALLOWED_ORIGINS", "http://127.0.0.1:" + pagePort,
-                "GATEHOUSE_COOKIE_SECURE", "false"));
+                "GATEHOUSE_COOKIE_ALLOWED_ORIGINS", "http://127.0.0.1:" + pagePort + ",http://localhost:" + passkeyPagePort,
+                "GATEHOUSE_COOKIE_SECURE", "false",
+                "GATEHOUSE_PASSKEYS_RP_ID", "localhost",
+                "GATEHOUSE_PASSKEYS_ORIGINS", "http://localhost:" + passkeyPagePort));
     }
 
     @AfterAll
@@ -69,6 +75,28 @@ class BrowserCookieModeIT {
             throw new AssertionError(e.getMessage() + "\nservice output:\n" + service.output(), e);
         } finally {
             // Which browser ran (or why none did), from find-browser.mjs's "browser: " lines.
+            node.output().lines().filter(line -> line.contains("browser: ")).forEach(System.out::println);
+        }
+    }
+
+    /**
+     * docs/passkeys.md: in Chromium with a virtual platform authenticator (DevTools protocol, ctap2, internal,
+     * resident keys, user verification), the page registers a passkey while signed in, signs out, signs in
+     * with the passkey alone and calls the API.
+     */
+    @Test
+    void passkeysWorkInChromium() throws Exception {
+        NodeCommands node = new NodeCommands(LOG.resolveSibling("browser-passkeys.log"));
+        try {
+            node.install(CLIENT);
+            node.run(CLIENT, List.of("npm", "run", "build"), Map.of(), Duration.ofMinutes(2));
+            node.install(BROWSER_TEST);
+            node.run(BROWSER_TEST, List.of("node", "--test", "passkeys.test.mjs"),
+                    Map.of("GATEHOUSE_URL", service.baseUri(), "GATEHOUSE_MAIL_URL", service.mailUrl(),
+                            "PASSKEY_PAGE_PORT", String.valueOf(passkeyPagePort)), Duration.ofMinutes(3));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nservice output:\n" + service.output(), e);
+        } finally {
             node.output().lines().filter(line -> line.contains("browser: ")).forEach(System.out::println);
         }
     }
