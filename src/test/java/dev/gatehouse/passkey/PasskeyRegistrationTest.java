@@ -187,6 +187,24 @@ class PasskeyRegistrationTest {
     }
 
     @Test
+    void aUserHasAtMostFiveOpenRegistrationsTheOldestEnd() {
+        Ceremonies.SignedIn user = verifiedUser(db);
+        List<Ceremonies.Options> flows = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            flows.add(registrationOptions(user.tokens().accessToken()));
+        }
+        assertEquals(5L, db.count("select count(*) from passkey_flows where user_id = ?", user.userId()));
+        Ceremonies.Options oldest = flows.get(0);
+        finishRegistration(user.tokens().accessToken(), oldest.flowId(),
+                SoftwareAuthenticator.es256().create(oldest.publicKey(), SoftwareAuthenticator.WEB_ORIGIN), null)
+                .then().statusCode(400).body("code", equalTo("invalid_passkey"));
+        Ceremonies.Options newest = flows.get(6);
+        finishRegistration(user.tokens().accessToken(), newest.flowId(),
+                SoftwareAuthenticator.es256().create(newest.publicKey(), SoftwareAuthenticator.WEB_ORIGIN), null)
+                .then().statusCode(201);
+    }
+
+    @Test
     void aCredentialIdRegisteredBeforeIsRefusedForTheSameAndForAnotherUser() {
         SoftwareAuthenticator authenticator = SoftwareAuthenticator.es256();
         Ceremonies.SignedIn user = verifiedUser(db);
