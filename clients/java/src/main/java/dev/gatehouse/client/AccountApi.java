@@ -27,6 +27,8 @@ final class AccountApi {
     static final String VERIFY_EMAIL = "api/auth/email/verify";
     static final String CHANGE_EMAIL = "api/auth/email";
     static final String CONFIRM_EMAIL_CHANGE = "api/auth/email/confirm";
+    static final String PASSKEY_REGISTER_OPTIONS = "api/auth/passkeys/register/options";
+    static final String PASSKEY_REGISTER = "api/auth/passkeys/register";
 
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
 
@@ -52,6 +54,22 @@ final class AccountApi {
     /** A POST with the access token; {@code body} may be {@code null} for an empty one. */
     void postSignedIn(String path, JSONObject body) throws IOException {
         call(signedIn, request(path).post(RequestBody.create(body == null ? "" : body.toString(), JSON)).build());
+    }
+
+    /** A POST with the access token whose answer must be {@code status} with one JSON object, returned as text. */
+    String postSignedInForJson(String path, JSONObject body, int status) throws IOException {
+        Request request = request(path).post(RequestBody.create(body == null ? "" : body.toString(), JSON)).build();
+        try (Response response = signedIn.newCall(request).execute()) {
+            String text = response.body().string();
+            if (response.code() != status) {
+                throw GatehouseException.of(response.code(), text, response.header("Retry-After"));
+            }
+            if (AuthApi.object(text).length() == 0) {
+                throw new GatehouseException(response.code(), null, "Gatehouse answered " + path + " with something other than a JSON object",
+                        OptionalLong.empty());
+            }
+            return text;
+        }
     }
 
     /** A DELETE with a JSON body and the access token. */

@@ -51,6 +51,42 @@ final class AuthApi {
         }
     }
 
+    /** {@code POST api/auth/passkeys/login/options}: a discoverable sign-in's flow and options. */
+    PasskeyOptions passkeyLoginOptions() throws IOException {
+        try (Response response = calls.newCall(post("api/auth/passkeys/login/options", new JSONObject())).execute()) {
+            String text = response.body().string();
+            if (response.code() != 200) {
+                throw GatehouseException.of(response.code(), text, response.header("Retry-After"));
+            }
+            return passkeyOptions(text);
+        }
+    }
+
+    /** {@code POST api/auth/passkeys/login}: the authenticator's answer for the flow, for a new session. */
+    Tokens passkeyLogin(String flowId, JSONObject credential, String deviceName) throws IOException {
+        JSONObject body = new JSONObject().put("flowId", flowId).put("credential", credential).put("deviceName", deviceName);
+        try (Response response = calls.newCall(post("api/auth/passkeys/login", body)).execute()) {
+            String text = response.body().string();
+            Tokens tokens = response.code() == 200 ? Tokens.fromTokenResponse(text) : null;
+            if (tokens == null) {
+                throw GatehouseException.of(response.code(), text, response.header("Retry-After"));
+            }
+            return tokens;
+        }
+    }
+
+    /** {@code {flowId, publicKey}}: the options go on as JSON text, for Credential Manager. */
+    static PasskeyOptions passkeyOptions(String text) throws GatehouseException {
+        JSONObject answer = object(text);
+        String flowId = string(answer, "flowId");
+        JSONObject publicKey = answer.optJSONObject("publicKey");
+        if (flowId == null || publicKey == null) {
+            throw new GatehouseException(200, null, "Gatehouse answered the passkey options without flowId or publicKey",
+                    java.util.OptionalLong.empty());
+        }
+        return new PasskeyOptions(flowId, publicKey.toString());
+    }
+
     /**
      * Exchanges the refresh token for a new pair. A lost answer, a timeout or a 502/503/504 is
      * retried with the same token: inside the reuse window Gatehouse answers with the same

@@ -226,6 +226,68 @@ public final class GatehouseAuth {
         return account.getSignedIn(AccountApi.EXPORT);
     }
 
+    // --- Passkeys (docs/passkeys.md). Gatehouse's options are the JSON Android's Credential Manager takes,
+    // and its answers the JSON Gatehouse takes: the app does the platform call in between (see the README).
+
+    /**
+     * Starts adding a passkey: pass {@link PasskeyOptions#requestJson()} to
+     * {@code CreatePublicKeyCredentialRequest}, then the answer to {@link #registerPasskey}. Signed in.
+     *
+     * @throws GatehouseException 403 {@code reauthentication_required} when the sign-in is older than 5 minutes or
+     *                            the e-mail is not verified (sign in again); 404 {@code not_found} when passkeys are off
+     */
+    public PasskeyOptions passkeyRegistrationOptions() throws IOException {
+        return AuthApi.passkeyOptions(account.postSignedInForJson(AccountApi.PASSKEY_REGISTER_OPTIONS, null, 200));
+    }
+
+    /**
+     * Finishes adding a passkey with Credential Manager's {@code CreatePublicKeyCredentialResponse.registrationResponseJson}.
+     * Signed in.
+     *
+     * @param name shown in the user's passkey list; may be {@code null} ("Passkey")
+     * @return the passkey as Gatehouse lists it: {@code {id, name, createdAt, lastUsedAt, backedUp}}
+     * @throws GatehouseException 400 {@code invalid_passkey} when it does not verify (or the flow was used or expired);
+     *                            403 {@code reauthentication_required}
+     */
+    public JSONObject registerPasskey(PasskeyOptions options, String registrationResponseJson, String name) throws IOException {
+        JSONObject body = new JSONObject().put("flowId", options.flowId()).put("credential", credential(registrationResponseJson))
+                .put("name", name);
+        return AuthApi.object(account.postSignedInForJson(AccountApi.PASSKEY_REGISTER, body, 201));
+    }
+
+    /**
+     * Starts a sign-in with a passkey alone: pass {@link PasskeyOptions#requestJson()} to
+     * {@code GetPublicKeyCredentialOption}, then the answer to {@link #signInWithPasskey}. Not signed in.
+     */
+    public PasskeyOptions passkeySignInOptions() throws IOException {
+        return api.passkeyLoginOptions();
+    }
+
+    /**
+     * Finishes a passkey sign-in with Credential Manager's {@code PublicKeyCredential.authenticationResponseJson},
+     * and keeps the session exactly as {@link #login} does.
+     *
+     * @param deviceName shown in the user's session list; may be {@code null}
+     * @throws GatehouseException 401 {@code invalid_credentials} for any passkey that does not verify,
+     *                            403 {@code account_suspended}
+     */
+    public void signInWithPasskey(PasskeyOptions options, String authenticationResponseJson, String deviceName) throws IOException {
+        Tokens tokens = api.passkeyLogin(options.flowId(), credential(authenticationResponseJson), deviceName);
+        synchronized (lock) {
+            store.save(tokens);
+            held = tokens;
+            restored = true;
+        }
+    }
+
+    private static JSONObject credential(String responseJson) {
+        JSONObject credential = AuthApi.object(responseJson);
+        if (credential.length() == 0) {
+            throw new IllegalArgumentException("not a WebAuthn response JSON object");
+        }
+        return credential;
+    }
+
     /** A client derived from the one given to the builder, with {@link #interceptor()} and {@link #authenticator()}. */
     public OkHttpClient authenticatedClient() {
         return authenticatedClient;

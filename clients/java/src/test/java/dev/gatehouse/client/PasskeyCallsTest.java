@@ -1,0 +1,99 @@
+package dev.gatehouse.client;
+
+import org.json.JSONObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.gatehouse.client.FakeGatehouse.Answer.json;
+import static dev.gatehouse.client.FakeGatehouse.Answer.tokens;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The passkey calls against a scripted server: the options go out as the JSON Credential Manager takes, the
+ * authenticator's JSON comes back into Gatehouse's body, and a passkey sign-in keeps the session like a login.
+ */
+class PasskeyCallsTest {
+
+    private static final String CREATION = "{\"challenge\":\"AQID\",\"rp\":{\"id\":\"shop.example\",\"name\":\"Shop\"},"
+            + "\"user\":{\"id\":\"CQkJ\",\"name\":\"a@example.com\",\"displayName\":\"A\"},\"pubKeyCredParams\":[{\"type\":\"public-key\",\"alg\":-7}]}";
+    private static final String REQUEST = "{\"challenge\":\"BQYH\",\"rpId\":\"shop.example\",\"userVerification\":\"required\"}";
+    private static final String REGISTRATION = "{\"id\":\"Kg\",\"rawId\":\"Kg\",\"type\":\"public-key\","
+            + "\"response\":{\"clientDataJSON\":\"AQ\",\"attestationObject\":\"AgM\"}}";
+    private static final String ASSERTION = "{\"id\":\"Kg\",\"rawId\":\"Kg\",\"type\":\"public-key\","
+            + "\"response\":{\"clientDataJSON\":\"AQ\",\"authenticatorData\":\"BA\",\"signature\":\"BQY\",\"userHandle\":\"CQkJ\"}}";
+
+    private static FakeGatehouse server() throws Exception {
+        return new FakeGatehouse(call -> switch (call.method() + " " + call.path()) {
+            case "POST /api/auth/passkeys/register/options" -> "Bearer access-1".equals(call.authorization())
+                    ? json(200, "{\"flowId\":\"flow-r\",\"publicKey\":" + CREATION + "}") : json(401, "{\"code\":\"invalid_token\"}");
+            case "POST /api/auth/passkeys/register" -> json(201, "{\"id\":\"pk-1\",\"name\":\"Pixel\",\"createdAt\":\"now\","
+                    + "\"lastUsedAt\":null,\"backedUp\":true}");
+            case "POST /api/auth/passkeys/login/options" -> json(200, "{\"flowId\":\"flow-l\",\"publicKey\":" + REQUEST + "}");
+            case "POST /api/auth/passkeys/login" -> new JSONObject(call.body()).getJSONObject("credential").getJSONObject("response")
+                    .getString("signature").equals("BQY") ? tokens("access-2", "gatehouse_rt_second")
+                    : json(401, "{\"code\":\"invalid_credentials\"}");
+            default -> json(404, "{\"code\":\"not_found\"}");
+        });
+    }
+
+    @Test
+    void addsAPasskeyWithCredentialManagersJson() throws Exception {
+        try (FakeGatehouse server = server()) {
+            MemoryTokenStore store = new MemoryTokenStore();
+            store.save(new Tokens("access-1", "gatehouse_rt_first", "sid-1"));
+            GatehouseAuth auth = GatehouseAuth.builder(server.url()).tokenStore(store).build();
+
+            PasskeyOptions options = auth.passkeyRegistrationOptions();
+            assertEquals("flow-r", options.flowId());
+            assertEquals(new JSONObject(CREATION).toMap(), new JSONObject(options.requestJson()).toMap());
+            JSONObject passkey = auth.registerPasskey(options, REGISTRATION, "Pixel");
+
+            assertEquals("pk-1", passkey.getString("id"));
+            JSONObject sent = new JSONObject(server.calls("/api/auth/passkeys/register").get(0).body());
+            assertEquals("flow-r", sent.getString("flowId"));
+            assertEquals("Pixel", sent.getString("name"));
+            assertEquals(new JSONObject(REGISTRATION).toMap(), sent.getJSONObject("credential").toMap());
+            assertEquals("Bearer access-1", server.calls("/api/auth/passkeys/register").get(0).authorization());
+        }
+    }
+
+    @Test
+    void signsInWithAPasskeyAndKeepsTheSession() throws Exception {
+        try (FakeGatehouse server = server()) {
+            MemoryTokenStore store = new MemoryTokenStore();
+            GatehouseAuth auth = GatehouseAuth.builder(server.url()).tokenStore(store).build();
+
+            PasskeyOptions options = auth.passkeySignInOptions();
+            assertEquals(new JSONObject(REQUEST).toMap(), new JSONObject(options.requestJson()).toMap());
+            auth.signInWithPasskey(options, ASSERTION, "Alice's Pixel");
+
+            assertEquals("access-2", store.load().accessToken());
+            FakeGatehouse.Call login = server.calls("/api/auth/passkeys/login").get(0);
+            assertNull(login.authorization(), "no token is sent to sign in");
+            assertEquals("Alice's Pixel", new JSONObject(login.body()).getString("deviceName"));
+            assertEquals("flow-l", new JSONObject(login.body()).getString("flowId"));
+        }
+    }
+
+    @Test
+    void refusalsKeepTheirCodeAndNonJsonIsRefusedBeforeSending() throws Exception {
+        try (FakeGatehouse server = server()) {
+            MemoryTokenStore store = new MemoryTokenStore();
+            GatehouseAuth auth = GatehouseAuth.builder(server.url()).tokenStore(store).build();
+            PasskeyOptions options = auth.passkeySignInOptions();
+            String tampered = ASSERTION.replace("\"BQY\"", "\"AAA\"");
+            GatehouseException refused = assertThrows(GatehouseException.class, () -> auth.signInWithPasskey(options, tampered, null));
+            assertEquals(401, refused.status());
+            assertEquals("invalid_credentials", refused.code());
+            assertNull(store.load());
+            for (String notJson : List.of("", "[]", "not json", "{\"a\":1} trailing")) {
+                assertThrows(IllegalArgumentException.class, () -> auth.signInWithPasskey(options, notJson, null), notJson);
+            }
+            assertTrue(server.calls("/api/auth/passkeys/login").size() == 1, "nothing sent for what is not JSON");
+        }
+    }
+}
