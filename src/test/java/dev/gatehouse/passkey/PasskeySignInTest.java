@@ -278,6 +278,10 @@ class PasskeySignInTest {
         String adminToken = Api.login(admin).accessToken();
         given().auth().oauth2(adminToken).post("/api/admin/users/" + user.account().id() + "/suspend").then().statusCode(204);
         signIn(authenticator, SoftwareAuthenticator.WEB_ORIGIN).then().statusCode(403).body("code", equalTo("account_suspended"));
+        // only a verified passkey learns of the suspension
+        Ceremonies.Options options = loginOptions();
+        finishLogin(options.flowId(), authenticator.get(options.publicKey(), SoftwareAuthenticator.WEB_ORIGIN,
+                Tamper.withBadSignature())).then().statusCode(401).body("code", equalTo("invalid_credentials"));
         given().auth().oauth2(adminToken).post("/api/admin/users/" + user.account().id() + "/reinstate").then().statusCode(204);
         signIn(authenticator, SoftwareAuthenticator.WEB_ORIGIN).then().statusCode(200);
     }
