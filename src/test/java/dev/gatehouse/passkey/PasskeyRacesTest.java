@@ -17,7 +17,10 @@ import static dev.gatehouse.passkey.Ceremonies.verifiedUser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Registrations racing each other: one flow finished many times at once, one credential through two users at once. */
+/**
+ * docs/passkeys.md "Flows" and "Counters" under races: one registration flow finished many times at once, one
+ * credential offered to several users at once, copies of one authenticator signing in with one count at once.
+ */
 @QuarkusTest
 class PasskeyRacesTest {
 
@@ -53,6 +56,26 @@ class PasskeyRacesTest {
             assertTrue(responses.stream().allMatch(r -> r.statusCode() == 201
                     || (r.statusCode() == 400 && "invalid_passkey".equals(r.path("code")))), statuses(responses));
         }
+    }
+
+    @Test
+    void twoCopiesOfOneAuthenticatorSigningInAtOnceWithOneCountPassOnce() throws Exception {
+        Ceremonies.SignedIn user = verifiedUser(db);
+        SoftwareAuthenticator authenticator = SoftwareAuthenticator.es256();
+        Ceremonies.register(user, authenticator, SoftwareAuthenticator.WEB_ORIGIN);
+        int copies = 6;
+        List<Ceremonies.Options> flows = new java.util.ArrayList<>();
+        for (int i = 0; i < copies; i++) {
+            flows.add(Ceremonies.loginOptions());
+        }
+        List<Map<String, Object>> assertions = flows.stream().map(o -> authenticator.get(o.publicKey(),
+                SoftwareAuthenticator.WEB_ORIGIN, SoftwareAuthenticator.Tamper.counter(5))).toList();
+        List<Response> responses = Parallel.run(copies, i -> Ceremonies.finishLogin(flows.get(i).flowId(), assertions.get(i)));
+        assertEquals(1, responses.stream().filter(r -> r.statusCode() == 200).count(), statuses(responses));
+        assertTrue(responses.stream().allMatch(r -> r.statusCode() == 200
+                || (r.statusCode() == 401 && "invalid_credentials".equals(r.path("code")))), statuses(responses));
+        assertEquals(copies - 1L, db.count("select count(*) from security_events where user_id = ? and kind = 'passkey_clone_suspected'",
+                user.userId()));
     }
 
     private static String statuses(List<Response> responses) {
