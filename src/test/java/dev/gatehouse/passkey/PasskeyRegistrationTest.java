@@ -131,6 +131,7 @@ class PasskeyRegistrationTest {
                 "no user verification", o -> SoftwareAuthenticator.es256().create(o, SoftwareAuthenticator.WEB_ORIGIN,
                         Tamper.withoutUserVerification()),
                 "an algorithm not offered (ES384)", o -> SoftwareAuthenticator.es384().create(o, SoftwareAuthenticator.WEB_ORIGIN),
+                "a deprecated algorithm not offered (RS1)", o -> SoftwareAuthenticator.rs1().create(o, SoftwareAuthenticator.WEB_ORIGIN),
                 "an assertion's type", o -> SoftwareAuthenticator.es256().create(o, SoftwareAuthenticator.WEB_ORIGIN,
                         Tamper.type("webauthn.get")));
         Ceremonies.SignedIn user = verifiedUser(db);
