@@ -9,12 +9,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { launchFirst } from './find-browser.mjs';
+import { launchChromium } from './find-browser.mjs';
 
 const PASSWORD = 'correct horse battery';
 /** clients/typescript: the page is /browser-test/index.html and imports /dist/index.js. */
@@ -27,7 +25,7 @@ const pagePort = Number(process.env.PAGE_PORT);
 let allowedServer;
 let otherServer;
 let context;
-let userDataDir;
+let browser;
 let page;
 let allowedOrigin;
 let otherOrigin;
@@ -114,23 +112,8 @@ before(async () => {
   allowedOrigin = originOf(allowedServer);
   otherOrigin = originOf(otherServer);
 
-  context = await launchFirst(async ({ executablePath, env }) => {
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-chromium-'));
-    try {
-      return await chromium.launchPersistentContext(userDataDir, {
-        executablePath,
-        env,
-        headless: true,
-        timeout: 60_000,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-          '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      });
-    } catch (error) {
-      fs.rmSync(userDataDir, { recursive: true, force: true });
-      userDataDir = undefined;
-      throw error;
-    }
-  });
+  browser = await launchChromium();
+  context = browser.context;
   page = context.pages()[0] ?? await context.newPage();
   page.on('console', (message) => console.log(`[page ${message.type()}] ${message.text()}`));
   page.on('pageerror', (error) => console.log(`[page exception] ${error}`));
@@ -142,10 +125,7 @@ before(async () => {
 });
 
 after(async () => {
-  await context?.close();
-  if (userDataDir) {
-    fs.rmSync(userDataDir, { recursive: true, force: true });
-  }
+  await browser?.close();
   await new Promise((resolve) => (allowedServer ? allowedServer.close(resolve) : resolve()));
   await new Promise((resolve) => (otherServer ? otherServer.close(resolve) : resolve()));
 });

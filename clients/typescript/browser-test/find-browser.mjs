@@ -1,4 +1,4 @@
-// The Chromium that cookie-mode.test.mjs drives, found without installing anything system-wide.
+// The Chromium that the browser tests (cookie-mode.test.mjs, passkeys.test.mjs) drive, found without installing anything system-wide.
 // Candidates, in order; the test launches them in turn and keeps the first that starts:
 //   - CHROMIUM_PATH when it is set (then only that one: a failure to start is the test's failure);
 //   - a system Chromium or Chrome: /usr/bin/chromium (Debian), then chromium, chromium-browser,
@@ -180,6 +180,34 @@ export async function launchFirst(launch, log = (line) => console.log(`browser: 
     }
   }
   throw new Error(`no Chromium could be started${failures.length ? ':\n  ' + failures.join('\n  ') : ' (none found)'}\n${INSTALL_HINT}`);
+}
+
+/**
+ * A headless Chromium (the first candidate that starts) in a persistent context with a fresh profile:
+ * `{ context, close }`, where `close()` closes it and removes the profile.
+ */
+export async function launchChromium() {
+  let userDataDir;
+  const context = await launchFirst(async ({ executablePath, env }) => {
+    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-chromium-'));
+    try {
+      return await chromium.launchPersistentContext(userDataDir, {
+        executablePath, env, headless: true, timeout: 60_000,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+          '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+    } catch (error) {
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+      throw error;
+    }
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {

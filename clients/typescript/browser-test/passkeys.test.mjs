@@ -12,12 +12,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { launchFirst } from './find-browser.mjs';
+import { launchChromium } from './find-browser.mjs';
 
 const PASSWORD = 'correct horse battery';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,7 +27,7 @@ const pagePort = Number(process.env.PASSKEY_PAGE_PORT);
 
 const servers = [];
 let context;
-let userDataDir;
+let browser;
 let page;
 let cdp;
 let authenticatorId;
@@ -94,20 +92,8 @@ before(async () => {
   assert.ok(Number.isInteger(pagePort) && pagePort > 0, 'set PASSKEY_PAGE_PORT (BrowserCookieModeIT does)');
   assert.ok(fs.existsSync(path.join(ROOT, 'dist', 'index.js')), 'build the client first (npm run build in clients/typescript)');
   await serveLocalhost(pagePort);
-  context = await launchFirst(async ({ executablePath, env }) => {
-    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-chromium-'));
-    try {
-      return await chromium.launchPersistentContext(userDataDir, {
-        executablePath, env, headless: true, timeout: 60_000,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-          '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      });
-    } catch (error) {
-      fs.rmSync(userDataDir, { recursive: true, force: true });
-      userDataDir = undefined;
-      throw error;
-    }
-  });
+  browser = await launchChromium();
+  context = browser.context;
   page = context.pages()[0] ?? await context.newPage();
   page.on('console', (message) => console.log(`[page ${message.type()}] ${message.text()}`));
   page.on('pageerror', (error) => console.log(`[page exception] ${error}`));
@@ -127,10 +113,7 @@ before(async () => {
 });
 
 after(async () => {
-  await context?.close();
-  if (userDataDir) {
-    fs.rmSync(userDataDir, { recursive: true, force: true });
-  }
+  await browser?.close();
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
 });
 

@@ -138,7 +138,11 @@ export class GatehouseClient {
     if (deviceName !== undefined) {
       body.deviceName = deviceName;
     }
-    const answer = await this.post(LOGIN, body);
+    await this.signedIn(await this.post(LOGIN, body));
+  }
+
+  /** Keeps the session a sign-in answered with (password or passkey), or throws its refusal. */
+  private async signedIn(answer: Answer): Promise<void> {
     if (answer.status !== 200) {
       throw errorOf(answer);
     }
@@ -326,17 +330,7 @@ export class GatehouseClient {
     if (options.deviceName !== undefined) {
       body.deviceName = options.deviceName;
     }
-    const answer = await this.post(`${PASSKEYS}/login`, body);
-    if (answer.status !== 200) {
-      throw errorOf(answer);
-    }
-    const tokens = tokenResponse(answer.body);
-    if (!tokens) {
-      throw new GatehouseError(answer.status, undefined);
-    }
-    this.generation += 1;
-    await this.keep(tokens);
-    this.endedBy = null;
+    await this.signedIn(await this.post(`${PASSKEYS}/login`, body));
   }
 
   /** The signed-in user's passkeys, newest first. */

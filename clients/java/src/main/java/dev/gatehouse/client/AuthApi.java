@@ -41,7 +41,12 @@ final class AuthApi {
     Tokens login(String email, String password, String deviceName) throws IOException {
         // put(name, null) leaves the member out: deviceName is optional
         JSONObject body = new JSONObject().put("email", email).put("password", password).put("deviceName", deviceName);
-        try (Response response = calls.newCall(post("api/auth/login", body)).execute()) {
+        return signIn("api/auth/login", body);
+    }
+
+    /** A sign-in call: its token response, or its refusal thrown. */
+    private Tokens signIn(String path, JSONObject body) throws IOException {
+        try (Response response = calls.newCall(post(path, body)).execute()) {
             String text = response.body().string();
             Tokens tokens = response.code() == 200 ? Tokens.fromTokenResponse(text) : null;
             if (tokens == null) {
@@ -65,14 +70,7 @@ final class AuthApi {
     /** {@code POST api/auth/passkeys/login}: the authenticator's answer for the flow, for a new session. */
     Tokens passkeyLogin(String flowId, JSONObject credential, String deviceName) throws IOException {
         JSONObject body = new JSONObject().put("flowId", flowId).put("credential", credential).put("deviceName", deviceName);
-        try (Response response = calls.newCall(post("api/auth/passkeys/login", body)).execute()) {
-            String text = response.body().string();
-            Tokens tokens = response.code() == 200 ? Tokens.fromTokenResponse(text) : null;
-            if (tokens == null) {
-                throw GatehouseException.of(response.code(), text, response.header("Retry-After"));
-            }
-            return tokens;
-        }
+        return signIn("api/auth/passkeys/login", body);
     }
 
     /** {@code {flowId, publicKey}}: the options go on as JSON text, for Credential Manager. */

@@ -82,7 +82,11 @@ public final class GatehouseAuth {
      *                            400 {@code validation_failed}
      */
     public void login(String email, String password, String deviceName) throws IOException {
-        Tokens tokens = api.login(email, password, deviceName);
+        keep(api.login(email, password, deviceName));
+    }
+
+    /** The tokens of a new sign-in: saved to the store before the sign-in returns. */
+    private void keep(Tokens tokens) throws IOException {
         synchronized (lock) {
             store.save(tokens);
             held = tokens;
@@ -272,12 +276,7 @@ public final class GatehouseAuth {
      *                            403 {@code account_suspended}
      */
     public void signInWithPasskey(PasskeyOptions options, String authenticationResponseJson, String deviceName) throws IOException {
-        Tokens tokens = api.passkeyLogin(options.flowId(), credential(authenticationResponseJson), deviceName);
-        synchronized (lock) {
-            store.save(tokens);
-            held = tokens;
-            restored = true;
-        }
+        keep(api.passkeyLogin(options.flowId(), credential(authenticationResponseJson), deviceName));
     }
 
     private static JSONObject credential(String responseJson) {
