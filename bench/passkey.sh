@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Server CPU of a passkey sign-in next to a password sign-in (bench/README.md "Passkey sign-in"), in one run, on the
+# packaged jar in the prod profile (generated key, rate limits off, mail off, passkeys for rp-id bench.test with the
+# origin https://bench.test). USERS users (64) are registered over the API, their e-mail marked verified in the
+# database, and each signs in and registers one passkey through the API (bench/PasskeyLoad.java, a software
+# authenticator on webauthn4j's model classes). Then a WARMUP-second warm-up of each kind (20), and for each client
+# count in CLIENTS ("1 8") ROUNDS (2) x (SECONDS (15) of passkey sign-ins, SECONDS of password sign-ins).
+#   bash bench/passkey.sh
+# PostgreSQL: as root on a Debian machine, the system cluster (started if down, stopped again at the end), in a
+# fresh database; otherwise BENCH_JDBC_URL / BENCH_DB_USER / BENCH_DB_PASSWORD (an empty database, it is filled).
+# Needs the packaged app (./mvnw package -DskipTests), java, psql, curl, openssl; the client's jars (webauthn4j-core,
+# Jackson) come from the Maven project's own dependencies. Loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+users=${USERS:-64} clients=${CLIENTS:-"1 8"} seconds=${SECONDS_PER_PHASE:-15} warmup=${WARMUP:-20} rounds=${ROUNDS:-2}
+port=18095 work=$(mktemp -d) pg_started= app_pid=
+log() { echo "[passkey bench $(date -u +%T)] $*" >&2; }
+cleanup() {
+  [ -z "$app_pid" ] || { kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; }
+  if [ -n "$pg_started" ]; then # the system cluster was down: stop it again, unless someone else uses it by now
+    others=$(cd /tmp && runuser -u postgres -- psql -X -At -p "$pg_port" -d postgres -c \
+      "select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()" 2>/dev/null || echo 1)
+    if [ "$others" = 0 ]; then pg_ctlcluster "$pg_version" "$pg_cluster" stop -m fast 2>/dev/null || true; fi
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+[ -f target/quarkus-app/quarkus-run.jar ] || { echo "bench: build the app first (./mvnw package -DskipTests)" >&2; exit 1; }
+
+# ---- the load generator's classpath: webauthn4j-core and Jackson, as the project resolves them ----
+./mvnw -B -q dependency:build-classpath -Dmdep.outputFile="$work/all-cp.txt" >/dev/null
+cp=$(tr ':' '\n' < "$work/all-cp.txt" \
+  | grep -E '/(webauthn4j-core|jackson-databind|jackson-core|jackson-annotations|jackson-dataformat-cbor)-[0-9][^/]*\.jar$' | paste -sd:)
+
+# ---- PostgreSQL ----
+if [ -n "${BENCH_JDBC_URL:-}" ]; then
+  jdbc=$BENCH_JDBC_URL db_user=${BENCH_DB_USER:-postgres} db_password=${BENCH_DB_PASSWORD:-}
+else
+  command -v pg_lsclusters >/dev/null && [ "$(id -u)" = 0 ] || { echo "bench: set BENCH_JDBC_URL (no system PostgreSQL to use)" >&2; exit 1; }
+  read -r pg_version pg_cluster pg_port pg_status _ < <(pg_lsclusters -h | head -1)
+  if [[ $pg_status != online* ]]; then pg_ctlcluster "$pg_version" "$pg_cluster" start && pg_started=1; fi
+  (cd /tmp && su postgres -c "psql -q -p $pg_port" >/dev/null) <<SQL
+drop database if exists gatehouse_passkey_bench;
+do \$\$ begin
+  if not exists (select from pg_roles where rolname = 'gatehouse_passkey_bench') then
+    create role gatehouse_passkey_bench login password 'gatehouse_passkey_bench';
+  end if;
+end \$\$;
+create database gatehouse_passkey_bench owner gatehouse_passkey_bench;
+SQL
+  jdbc="jdbc:postgresql://127.0.0.1:$pg_port/gatehouse_passkey_bench" db_user=gatehouse_passkey_bench db_password=gatehouse_passkey_bench
+fi
+psql_url="postgresql://$db_user:$db_password@$(sed -E 's#jdbc:postgresql://##' <<<"$jdbc")"
+sql() { psql -X -Atq "$psql_url" -c "$1"; }
+
+# ---- the service ----
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem" 2>/dev/null
+QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$((port + 1000)) \
+QUARKUS_DATASOURCE_JDBC_URL="$jdbc" QUARKUS_DATASOURCE_USERNAME="$db_user" QUARKUS_DATASOURCE_PASSWORD="$db_password" \
+GATEHOUSE_JWT_SIGNING_KEY_FILES="$work/key.pem" GATEHOUSE_JWT_ISSUER=https://bench.test GATEHOUSE_JWT_AUDIENCE=bench \
+GATEHOUSE_SECRET="$(openssl rand -base64 32)" GATEHOUSE_RATE_LIMIT_ENABLED=false GATEHOUSE_MAIL_ENABLED=false \
+GATEHOUSE_PASSKEYS_RP_ID=bench.test GATEHOUSE_PASSKEYS_ORIGINS=https://bench.test \
+  java -Xmx512m -XX:+UseParallelGC -jar target/quarkus-app/quarkus-run.jar > "$work/app.log" 2>&1 &
+app_pid=$!
+for _ in $(seq 1 900); do curl -sf "http://127.0.0.1:$((port + 1000))/q/health/ready" >/dev/null && break; kill -0 $app_pid || { cat "$work/app.log" >&2; exit 1; }; sleep 0.1; done
+
+stamp=$(date -u +%Y%m%dT%H%MZ) prefix=bench-$RANDOM password=bench-password-$RANDOM-$RANDOM
+results=bench/results/$stamp-passkey load0=$(cut -d' ' -f1-3 /proc/loadavg)
+log "registering $users users"
+for i in $(seq 1 "$users"); do echo "$prefix-$i@bench.invalid"; done |
+  xargs -P 2 -I{} curl -sf -o /dev/null -H 'Content-Type: application/json' \
+    -d "{\"email\":\"{}\",\"password\":\"$password\"}" "http://127.0.0.1:$port/api/auth/register"
+sql "update users set email_verified = true"
+log "passkeys, warm-up and load"
+table=$(java -cp "$cp" bench/PasskeyLoad.java "http://127.0.0.1:$port" https://bench.test bench.test "$prefix" "$users" \
+  "$password" "$app_pid" "$(getconf CLK_TCK)" "$(tr ' ' , <<<"$clients")" "$seconds" "$warmup" "$rounds" "$results.csv")
+rss=$(( $(awk '/VmRSS/ {print $2}' "/proc/$app_pid/status") / 1024 ))
+cat > "$results.md" <<MD
+# Passkey sign-in against password sign-in, $stamp
+
+\`bash bench/passkey.sh\` (USERS=$users, CLIENTS="$clients", SECONDS_PER_PHASE=$seconds, WARMUP=$warmup, ROUNDS=$rounds),
+commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' + working tree'),
+$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(java -version 2>&1 | head -1),
+PostgreSQL $(sql 'show server_version' | cut -d' ' -f1). Load average (1, 5, 15 min) at start $load0, at the end
+$(cut -d' ' -f1-3 /proc/loadavg); RSS of the service at the end $rss MB. The app: the packaged jar, prod profile, -Xmx512m
+-XX:+UseParallelGC, RS256, Argon2id at its defaults, rate limits off, mail off, rp-id bench.test. The load generator
+(bench/PasskeyLoad.java, JDK HttpClient, ES256 software authenticator) on the same cores.
+
+A passkey sign-in is two calls, POST /api/auth/passkeys/login/options and POST /api/auth/passkeys/login; its latency
+and server CPU cover both. A password sign-in is POST /api/auth/login. The kinds alternate in the same run (after a
+${warmup} s warm-up of each), on the same $users users; CPU per sign-in = utime + stime of the service over the phase
+/ successful sign-ins.
+
+$table
+MD
+cat "$results.md"
