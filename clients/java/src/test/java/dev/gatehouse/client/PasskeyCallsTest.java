@@ -175,4 +175,46 @@ class PasskeyCallsTest {
             assertNull(store.load());
         }
     }
+
+    @Test
+    void listsRenamesAndRemovesPasskeysSignedIn() throws Exception {
+        String list = "[{\"id\":\"pk-2\",\"name\":\"Laptop\",\"createdAt\":\"b\",\"lastUsedAt\":null,\"backedUp\":false},"
+                + "7,{\"id\":\"pk-1\",\"name\":\"Pixel\",\"createdAt\":\"a\",\"lastUsedAt\":\"c\",\"backedUp\":true}]";
+        try (FakeGatehouse server = new FakeGatehouse(call -> switch (call.method() + " " + call.path()) {
+            case "GET /api/auth/passkeys" -> json(200, list);
+            case "PATCH /api/auth/passkeys/pk-1", "DELETE /api/auth/passkeys/pk-2", "DELETE /api/auth/passkeys/a/b?" -> FakeGatehouse.Answer.empty(204);
+            default -> json(404, "{\"code\":\"not_found\"}");
+        })) {
+            MemoryTokenStore store = new MemoryTokenStore();
+            store.save(new Tokens("access-1", "gatehouse_rt_first", "sid-1"));
+            GatehouseAuth auth = GatehouseAuth.builder(server.url()).tokenStore(store).build();
+
+            List<JSONObject> passkeys = auth.passkeys();
+            assertEquals(List.of("pk-2", "pk-1"), passkeys.stream().map(passkey -> passkey.getString("id")).toList(), "newest first, non-objects left out");
+            assertTrue(passkeys.get(0).isNull("lastUsedAt"));
+            auth.renamePasskey("pk-1", "Work phone");
+            auth.deletePasskey("pk-2");
+            auth.deletePasskey("a/b?"); // an id is one escaped path segment
+            GatehouseException unknown = assertThrows(GatehouseException.class, () -> auth.deletePasskey("pk-9"));
+            assertEquals("not_found", unknown.code());
+            assertEquals(404, unknown.status());
+
+            List<FakeGatehouse.Call> calls = server.calls();
+            assertEquals(List.of("GET /api/auth/passkeys", "PATCH /api/auth/passkeys/pk-1", "DELETE /api/auth/passkeys/pk-2",
+                    "DELETE /api/auth/passkeys/a%2Fb%3F", "DELETE /api/auth/passkeys/pk-9"),
+                    calls.stream().map(call -> call.method() + " " + call.rawPath()).toList());
+            assertEquals(new JSONObject("{\"name\":\"Work phone\"}").toMap(), new JSONObject(calls.get(1).body()).toMap());
+            assertTrue(calls.get(2).body().isEmpty());
+            assertTrue(calls.stream().allMatch(call -> "Bearer access-1".equals(call.authorization())));
+        }
+        for (String notAList : List.of("{\"passkeys\":[]}", "[1] [2]", "<html>", "")) {
+            try (FakeGatehouse server = new FakeGatehouse(call -> json(200, notAList))) {
+                MemoryTokenStore store = new MemoryTokenStore();
+                store.save(new Tokens("access-1", "gatehouse_rt_first", "sid-1"));
+                GatehouseException thrown = assertThrows(GatehouseException.class,
+                        () -> GatehouseAuth.builder(server.url()).tokenStore(store).build().passkeys(), notAList);
+                assertEquals(200, thrown.status());
+            }
+        }
+    }
 }

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -170,5 +171,33 @@ class PasskeyLiveTest {
         assertEquals("dev.gatehouse.shop", target.getString("package_name"));
         assertEquals(List.of("29:C3:33:CB:86:66:C1:20:88:0F:45:7C:3C:6D:40:4C:EE:48:92:4F:79:A1:61:64:1A:A7:7A:C0:95:B9:1D:6B"),
                 target.getJSONArray("sha256_cert_fingerprints").toList());
+    }
+
+    @Test
+    void theUserListsRenamesAndRemovesAPasskey() throws Exception {
+        String email = LiveGatehouse.newEmail();
+        GatehouseAuth auth = verifiedUser(email, new MemoryTokenStore());
+        assertEquals(List.of(), auth.passkeys());
+        PasskeyOptions creation = auth.passkeyRegistrationOptions();
+        String id = auth.registerPasskey(creation, createCredential(email, creation), "Pixel").getString("id");
+
+        List<JSONObject> passkeys = auth.passkeys();
+        assertEquals(1, passkeys.size());
+        assertEquals(id, passkeys.get(0).getString("id"));
+        assertTrue(passkeys.get(0).isNull("lastUsedAt"), "not used yet");
+        auth.renamePasskey(id, "Work phone");
+        assertEquals("Work phone", auth.passkeys().get(0).getString("name"));
+        assertEquals(GatehouseException.VALIDATION_FAILED,
+                assertThrows(GatehouseException.class, () -> auth.renamePasskey(id, "")).code());
+
+        auth.deletePasskey(id);
+
+        assertEquals(List.of(), auth.passkeys());
+        assertEquals("not_found", assertThrows(GatehouseException.class, () -> auth.deletePasskey(id)).code());
+        GatehouseAuth signedOut = client(new MemoryTokenStore());
+        PasskeyOptions request = signedOut.passkeySignInOptions();
+        String assertion = getCredential(email, request); // the device still offers it
+        assertEquals(GatehouseException.INVALID_CREDENTIALS,
+                assertThrows(GatehouseException.class, () -> signedOut.signInWithPasskey(request, assertion, null)).code());
     }
 }
