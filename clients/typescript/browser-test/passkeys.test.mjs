@@ -6,6 +6,8 @@
 //   GATEHOUSE_MAIL_URL  its test mailbox (the verification code: adding a passkey needs a verified e-mail)
 //   PASSKEY_PAGE_PORT   the port of the page, served here on loopback as http://localhost:<PASSKEY_PAGE_PORT>.
 // WebAuthn needs a secure context and a domain as RP ID: http://localhost is both (an IP address is neither).
+// The cookie-mode client calls the same service as http://localhost:<port>, on the page's site, so the
+// SameSite=Strict gh_refresh cookie is sent (the bearer client calls it as GATEHOUSE_URL, 127.0.0.1).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -31,6 +33,8 @@ let userDataDir;
 let page;
 let cdp;
 let authenticatorId;
+/** The user whose passkey the first test registers; the cookie-mode test signs in with it. */
+let passkeyEmail;
 
 function handle(request, response) {
   const pathname = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
@@ -132,6 +136,7 @@ after(async () => {
 
 test('a passkey registered while signed in signs the user in alone, and the token calls the API', async () => {
   const email = `passkey-${randomUUID()}@example.com`;
+  passkeyEmail = email;
   const registered = await post('/api/auth/register', { email, password: PASSWORD });
   assert.equal(registered.status, 201, registered.text);
   const verified = await post('/api/auth/email/verify', { email, code: await verificationCode(email) });
@@ -182,4 +187,83 @@ test('a sign-in the user does not verify is refused by the browser, and nothing 
   } finally {
     await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: true });
   }
+});
+
+test('in cookie mode a passkey sign-in keeps the session in the gh_refresh cookie, which survives a reload', async () => {
+  assert.ok(passkeyEmail, 'the first test registered a passkey');
+  const signIn = async () => page.evaluate(async () => {
+    try {
+      await window.cookieGatehouse.signInWithPasskey({ deviceName: 'Chromium, cookie mode' });
+      const response = await window.cookieGatehouse.fetch('/api/users/me');
+      return { status: response.status, body: await response.json() };
+    } catch (e) {
+      return { error: e.name, message: String(e.message), status: e.status, code: e.code };
+    }
+  });
+  const me = await signIn();
+  assert.equal(me.status, 200, JSON.stringify(me));
+  assert.equal(me.body.email, passkeyEmail);
+
+  const refreshCookie = async () => (await context.cookies()).find((cookie) => cookie.name === 'gh_refresh');
+  const cookie = await refreshCookie();
+  assert.ok(cookie, 'no gh_refresh cookie after a cookie-mode passkey sign-in');
+  assert.equal(cookie.domain, 'localhost');
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.sameSite, 'Strict');
+  assert.equal(await page.evaluate(() => document.cookie.includes('gh_refresh')), false, 'the refresh token stays out of JavaScript');
+
+  // A reload drops the access token (memory only); the session resumes from the cookie alone.
+  await page.reload();
+  await page.waitForFunction(() => window.gatehouseReady === true);
+  const resumed = await page.evaluate(async () => {
+    const response = await window.cookieGatehouse.fetch('/api/users/me');
+    return { status: response.status, body: await response.json().catch(() => null) };
+  });
+  assert.equal(resumed.status, 200, JSON.stringify(resumed));
+  assert.equal(resumed.body.email, passkeyEmail);
+
+  await page.evaluate(() => window.cookieGatehouse.logout());
+  assert.equal(await refreshCookie(), undefined, 'gh_refresh is still in the browser after logout');
+});
+
+test('without the Level 3 helpers the client\'s base64url conversion signs in and registers just the same', async () => {
+  assert.ok(passkeyEmail, 'the first test registered a passkey');
+  console.log(`Level 3 JSON helpers in this Chromium: ${await page.evaluate(() => window.level3Helpers)}`);
+  const run = (script) => page.evaluate(script).catch((e) => ({ thrown: String(e) }));
+
+  const me = await run(async () => {
+    try {
+      await window.fallbackGatehouse.signInWithPasskey();
+      const response = await window.fallbackGatehouse.fetch('/api/users/me');
+      return { status: response.status, body: await response.json() };
+    } catch (e) {
+      return { error: e.name, message: String(e.message), status: e.status, code: e.code };
+    }
+  });
+  assert.equal(me.status, 200, JSON.stringify(me));
+  assert.equal(me.body.email, passkeyEmail);
+
+  // The converted excludeCredentials name the passkey this authenticator holds: it refuses to make another.
+  const again = await run(async () => {
+    try {
+      return { added: await window.fallbackGatehouse.registerPasskey({ name: 'twice' }) };
+    } catch (e) {
+      return { error: e.name, status: e.status, code: e.code };
+    }
+  });
+  assert.equal(again.error, 'InvalidStateError', JSON.stringify(again));
+
+  // An authenticator without it (the old one cleared) registers a second passkey, which then signs in.
+  await cdp.send('WebAuthn.clearCredentials', { authenticatorId });
+  const added = await run(() => window.fallbackGatehouse.registerPasskey({ name: 'converted' }));
+  assert.equal(added.name, 'converted', JSON.stringify(added));
+  const signedIn = await run(async () => {
+    await window.fallbackGatehouse.logout();
+    await window.fallbackGatehouse.signInWithPasskey();
+    const response = await window.fallbackGatehouse.fetch('/api/users/me');
+    return { status: response.status, body: await response.json(), passkeys: await window.fallbackGatehouse.passkeys() };
+  });
+  assert.equal(signedIn.status, 200, JSON.stringify(signedIn));
+  assert.equal(signedIn.body.email, passkeyEmail);
+  assert.deepEqual(signedIn.passkeys.map((p) => [p.name, p.lastUsedAt !== null]), [['converted', true], ['Chromium', true]]);
 });

@@ -297,7 +297,11 @@ export class GatehouseClient {
     if (response.status !== 201) {
       throw await errorOfResponse(response);
     }
-    return (await response.json()) as Passkey;
+    const added = parseJson(await response.text());
+    if (added === null || typeof added !== 'object' || Array.isArray(added)) {
+      throw new GatehouseError(response.status, { detail: 'Gatehouse answered with something other than a JSON object' });
+    }
+    return added as Passkey;
   }
 
   /**

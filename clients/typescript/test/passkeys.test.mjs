@@ -3,7 +3,7 @@
 // ceremony with a browser's authenticator is browser-test/passkeys.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GatehouseClient, GatehouseError } from '../dist/index.js';
+import { GatehouseClient, GatehouseError, MemoryTokenStorage } from '../dist/index.js';
 
 const BASE = 'https://auth.example';
 const b64url = (bytes) => Buffer.from(bytes).toString('base64url');
@@ -19,7 +19,7 @@ function fakeFetch(answer) {
     const request = new Request(input, init);
     const text = await request.text();
     const call = { method: request.method, path: new URL(request.url).pathname, headers: request.headers,
-      body: text === '' ? undefined : JSON.parse(text) };
+      credentials: init?.credentials, body: text === '' ? undefined : JSON.parse(text) };
     calls.push(call);
     return answer(call);
   };
@@ -66,16 +66,28 @@ function server() {
       case 'POST /api/auth/passkeys/login/options':
         return json(200, { flowId: 'flow-l', publicKey: REQUEST });
       case 'POST /api/auth/passkeys/login':
-        return call.body.credential.response.signature === b64url([5, 6])
-          ? json(200, { accessToken: 'access-2', refreshToken: 'refresh-2', sessionId: 's2' })
-          : json(401, { code: 'invalid_credentials' });
+        if (call.body.credential.response.signature !== b64url([5, 6])) {
+          return json(401, { code: 'invalid_credentials' });
+        }
+        // docs/api.md "Web (cookie) mode": with X-Gatehouse-Client: web the refresh token is only in the cookie.
+        return call.headers.get('X-Gatehouse-Client') === 'web'
+          ? json(200, { accessToken: 'access-2', sessionId: 's2' })
+          : json(200, { accessToken: 'access-2', refreshToken: 'refresh-2', sessionId: 's2' });
+      case 'POST /api/auth/refresh':
+        return call.headers.get('X-Gatehouse-Client') === 'web'
+          ? json(200, { accessToken: 'access-3', sessionId: 's2' })
+          : json(200, { accessToken: 'access-3', refreshToken: call.body?.refreshToken === 'refresh-2' ? 'refresh-3' : 'wrong', sessionId: 's2' });
+      case 'POST /api/auth/logout':
+        return new Response(null, { status: 204 });
       case 'GET /api/auth/passkeys':
         return json(200, [{ id: 'pk-1', name: 'Laptop', createdAt: 'now', lastUsedAt: null, backedUp: false }]);
       case 'PATCH /api/auth/passkeys/pk-1':
       case 'DELETE /api/auth/passkeys/pk-1':
         return new Response(null, { status: 204 });
       case 'GET /api/users/me':
-        return json(200, { id: 'u', authorization: call.headers.get('Authorization') });
+        return call.headers.get('Authorization') === 'Bearer expired'
+          ? json(401, { code: 'invalid_token' })
+          : json(200, { id: 'u', authorization: call.headers.get('Authorization') });
       default:
         return json(404, { code: 'not_found' });
     }
@@ -161,4 +173,36 @@ test('refusals: Gatehouse errors keep their code, a cancelled ceremony its DOMEx
 
   const none = new GatehouseClient({ baseUrl: BASE, fetch });
   await assert.rejects(none.signInWithPasskey(), TypeError);
+});
+
+test('a passkey sign-in keeps the tokens like login: saved to the storage in bearer mode, only the cookie in cookie mode', async () => {
+  const webauthn = { credentials: { create: async () => null, get: async () => assertionCredential() } };
+
+  const bearer = server();
+  const storage = new MemoryTokenStorage();
+  const client = new GatehouseClient({ baseUrl: BASE, fetch: bearer.fetch, storage, webauthn });
+  await client.signInWithPasskey();
+  assert.deepEqual(await storage.load(), { accessToken: 'access-2', refreshToken: 'refresh-2', sessionId: 's2' },
+    'saved before signInWithPasskey resolves');
+  // The saved refresh token is the one a refresh sends.
+  await storage.save({ accessToken: 'expired', refreshToken: 'refresh-2', sessionId: 's2' });
+  const restarted = new GatehouseClient({ baseUrl: BASE, fetch: bearer.fetch, storage, webauthn });
+  assert.equal((await (await restarted.fetch('/api/users/me')).json()).authorization, 'Bearer access-3');
+  assert.equal((await storage.load()).refreshToken, 'refresh-3');
+  for (const call of bearer.calls.filter((c) => c.path.startsWith('/api/auth/passkeys/'))) {
+    assert.equal(call.headers.get('X-Gatehouse-Client'), null, call.path);
+  }
+
+  const cookie = server();
+  const web = new GatehouseClient({ baseUrl: BASE, fetch: cookie.fetch, mode: 'cookie', webauthn });
+  await web.signInWithPasskey();
+  assert.equal((await (await web.fetch('/api/users/me')).json()).authorization, 'Bearer access-2');
+  for (const call of cookie.calls.filter((c) => c.path.startsWith('/api/auth/passkeys/'))) {
+    assert.equal(call.headers.get('X-Gatehouse-Client'), 'web', call.path);
+    assert.equal(call.credentials, 'include', `${call.path}: the answer's Set-Cookie must be kept`);
+  }
+  await web.logout();
+  const logout = cookie.calls.at(-1);
+  assert.equal(`${logout.method} ${logout.path}`, 'POST /api/auth/logout');
+  assert.equal(logout.body, undefined, 'cookie mode holds no refresh token to send');
 });

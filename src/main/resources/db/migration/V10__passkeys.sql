@@ -37,3 +37,5 @@ create table passkey_flows (
     constraint passkey_flows_owner check ((kind = 'register') = (user_id is not null))
 );
 create index passkey_flows_expires on passkey_flows (expires_at);
+-- a user's open registrations (capped per user), and the cascade when the user is deleted
+create index passkey_flows_user on passkey_flows (user_id) where user_id is not null;

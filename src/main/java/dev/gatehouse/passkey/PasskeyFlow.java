@@ -35,6 +35,14 @@ public class PasskeyFlow extends PanacheEntityBase {
     private static final String TAKE_LOGIN = """
             delete from passkey_flows where id = ?1 and kind = 'login' returning challenge, expires_at""";
 
+    /*
+     * A signed-in user's registration options each add a row; without a bound, one account could fill the
+     * table for 5 minutes at a time. The newest few stay open (several tabs or devices at once), older ones end.
+     */
+    private static final String KEEP_NEWEST_REGISTRATIONS = """
+            delete from passkey_flows where user_id = ?1 and kind = 'register' and id not in (
+                select id from passkey_flows where user_id = ?1 and kind = 'register' order by expires_at desc, id limit ?2)""";
+
     @Id
     public UUID id;
 
@@ -47,6 +55,12 @@ public class PasskeyFlow extends PanacheEntityBase {
 
     @Column(name = "expires_at")
     public Instant expiresAt;
+
+    /** Ends the user's registration flows beyond the {@code keep} newest. */
+    static void keepNewestRegistrations(UUID userId, int keep) {
+        Panache.getEntityManager().createNativeQuery(KEEP_NEWEST_REGISTRATIONS).setParameter(1, userId)
+                .setParameter(2, keep).executeUpdate();
+    }
 
     /** The challenge of the user's registration flow, if it had not expired by {@code now}; the flow is gone either way. */
     static Optional<byte[]> takeRegistration(UUID id, UUID userId, Instant now) {

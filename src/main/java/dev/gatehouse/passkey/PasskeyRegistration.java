@@ -47,6 +47,8 @@ public class PasskeyRegistration {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     static final String DEFAULT_NAME = "Passkey";
+    /** Open registration ceremonies a user may have at once; options beyond it end the oldest. */
+    static final int OPEN_REGISTRATIONS = 5;
 
     private final RelyingParty rp;
     private final Outbox outbox;
@@ -85,6 +87,7 @@ public class PasskeyRegistration {
             flow.challenge = challenge;
             flow.expiresAt = now.plusMillis(PasskeyOptions.TIMEOUT_MILLIS);
             flow.persist();
+            PasskeyFlow.keepNewestRegistrations(user.id, OPEN_REGISTRATIONS);
             String displayName = user.displayName == null || user.displayName.isBlank() ? user.email : user.displayName;
             return new PasskeyOptions.Flow<>(flow.id, new PasskeyOptions.Creation(
                     BASE64URL.encodeToString(challenge),

@@ -1,16 +1,20 @@
 package dev.gatehouse.abuse;
 
 import dev.gatehouse.support.Api;
+import dev.gatehouse.support.Metrics;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @TestProfile(RateLimitTest.Limited.class)
 class RateLimitTest {
+
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metricsUrl;
 
     public static class Limited implements QuarkusTestProfile {
         @Override
@@ -57,6 +64,19 @@ class RateLimitTest {
         assertEquals(429, login("2001:db8:5:6:ffff:ffff:ffff:ffff").statusCode());
         assertEquals(429, login("2001:0DB8:5:6:0:0:0:9").statusCode());
         assertEquals(401, login("2001:db8:5:7::1").statusCode(), "the next /64 is another client");
+    }
+
+    @Test
+    void passkeySignInOptionsAreLimitedLikeLogin() {
+        double before = Metrics.value(Metrics.scrape(metricsUrl), "gatehouse_passkey_logins_total", "outcome=\"rate_limited\"");
+        for (int i = 0; i < 3; i++) {
+            given().header("X-Forwarded-For", "198.51.100.40").post("/api/auth/passkeys/login/options").then().statusCode(200);
+        }
+        given().header("X-Forwarded-For", "198.51.100.40").post("/api/auth/passkeys/login/options").then().statusCode(429)
+                .contentType("application/problem+json").body("code", equalTo("rate_limited")).header("Retry-After", notNullValue());
+        given().header("X-Forwarded-For", "198.51.100.41").post("/api/auth/passkeys/login/options").then().statusCode(200);
+        assertEquals(before + 1,
+                Metrics.value(Metrics.scrape(metricsUrl), "gatehouse_passkey_logins_total", "outcome=\"rate_limited\""));
     }
 
     @Test

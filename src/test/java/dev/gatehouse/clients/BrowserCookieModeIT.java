@@ -82,7 +82,9 @@ class BrowserCookieModeIT {
     /**
      * docs/passkeys.md: in Chromium with a virtual platform authenticator (DevTools protocol, ctap2, internal,
      * resident keys, user verification), the page registers a passkey while signed in, signs out, signs in
-     * with the passkey alone and calls the API.
+     * with the passkey alone and calls the API; in bearer mode, in cookie mode (the service named
+     * {@code localhost}, on the page's site), and through the client's own base64url conversion instead of the
+     * browser's WebAuthn Level 3 JSON helpers.
      */
     @Test
     void passkeysWorkInChromium() throws Exception {

@@ -131,6 +131,7 @@ class PasskeyRegistrationTest {
                 "no user verification", o -> SoftwareAuthenticator.es256().create(o, SoftwareAuthenticator.WEB_ORIGIN,
                         Tamper.withoutUserVerification()),
                 "an algorithm not offered (ES384)", o -> SoftwareAuthenticator.es384().create(o, SoftwareAuthenticator.WEB_ORIGIN),
+                "a deprecated algorithm not offered (RS1)", o -> SoftwareAuthenticator.rs1().create(o, SoftwareAuthenticator.WEB_ORIGIN),
                 "an assertion's type", o -> SoftwareAuthenticator.es256().create(o, SoftwareAuthenticator.WEB_ORIGIN,
                         Tamper.type("webauthn.get")));
         Ceremonies.SignedIn user = verifiedUser(db);
@@ -184,6 +185,24 @@ class PasskeyRegistrationTest {
         finishRegistration(fresh, expiring.flowId(),
                 SoftwareAuthenticator.es256().create(expiring.publicKey(), SoftwareAuthenticator.WEB_ORIGIN), null)
                 .then().statusCode(400).body("code", equalTo("invalid_passkey"));
+    }
+
+    @Test
+    void aUserHasAtMostFiveOpenRegistrationsTheOldestEnd() {
+        Ceremonies.SignedIn user = verifiedUser(db);
+        List<Ceremonies.Options> flows = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            flows.add(registrationOptions(user.tokens().accessToken()));
+        }
+        assertEquals(5L, db.count("select count(*) from passkey_flows where user_id = ?", user.userId()));
+        Ceremonies.Options oldest = flows.get(0);
+        finishRegistration(user.tokens().accessToken(), oldest.flowId(),
+                SoftwareAuthenticator.es256().create(oldest.publicKey(), SoftwareAuthenticator.WEB_ORIGIN), null)
+                .then().statusCode(400).body("code", equalTo("invalid_passkey"));
+        Ceremonies.Options newest = flows.get(6);
+        finishRegistration(user.tokens().accessToken(), newest.flowId(),
+                SoftwareAuthenticator.es256().create(newest.publicKey(), SoftwareAuthenticator.WEB_ORIGIN), null)
+                .then().statusCode(201);
     }
 
     @Test

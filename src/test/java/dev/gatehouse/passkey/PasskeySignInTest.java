@@ -93,6 +93,26 @@ class PasskeySignInTest {
     }
 
     @Test
+    void signsInWithEveryOfferedAlgorithmAndReportsTheBackupState() {
+        Ceremonies.SignedIn user = verifiedUser(db);
+        for (SoftwareAuthenticator authenticator : List.of(SoftwareAuthenticator.ed25519(), SoftwareAuthenticator.rs256())) {
+            Ceremonies.register(user, authenticator, SoftwareAuthenticator.WEB_ORIGIN);
+            signIn(authenticator, SoftwareAuthenticator.WEB_ORIGIN).then().statusCode(200);
+        }
+        // a synced passkey (BE and BS set, no counter) from the Android app
+        SoftwareAuthenticator synced = SoftwareAuthenticator.es256().backedUp().withoutCounter();
+        Ceremonies.Options options = Ceremonies.registrationOptions(user.tokens().accessToken());
+        String id = Ceremonies.finishRegistration(user.tokens().accessToken(), options.flowId(),
+                        synced.create(options.publicKey(), SoftwareAuthenticator.ANDROID_ORIGIN), "Pixel")
+                .then().statusCode(201).body("backedUp", equalTo(true)).extract().path("id");
+        signIn(synced, SoftwareAuthenticator.ANDROID_ORIGIN).then().statusCode(200);
+        signIn(synced, SoftwareAuthenticator.WEB_ORIGIN).then().statusCode(200);
+        given().auth().oauth2(user.tokens().accessToken()).get("/api/auth/passkeys").then().statusCode(200)
+                .body("size()", equalTo(3)).body("find { it.id == '" + id + "' }.backedUp", equalTo(true))
+                .body("findAll { !it.backedUp }.size()", equalTo(2));
+    }
+
+    @Test
     void signsInFromTheAndroidApp() {
         Ceremonies.SignedIn user = verifiedUser(db);
         SoftwareAuthenticator authenticator = SoftwareAuthenticator.es256();
@@ -116,7 +136,13 @@ class PasskeySignInTest {
         response.then().statusCode(200).body("refreshToken", nullValue()).body("accessToken", notNullValue());
         String cookie = response.getCookie("gh_refresh");
         assertNotNull(cookie);
+        assertTrue(cookie.startsWith("gatehouse_rt_"), cookie);
         assertTrue(response.getHeader("Set-Cookie").contains("HttpOnly"));
+        // the cookie refreshes like a password session's, keeping the passkey's amr
+        Response refreshed = given().cookie("gh_refresh", cookie).header("X-Gatehouse-Client", "web")
+                .header("Origin", SoftwareAuthenticator.WEB_ORIGIN).post("/api/auth/refresh");
+        refreshed.then().statusCode(200).body("refreshToken", nullValue());
+        assertEquals("hwk", Ceremonies.claims(refreshed.path("accessToken")).path("amr").path(0).asText());
     }
 
     @Test
@@ -203,10 +229,33 @@ class PasskeySignInTest {
         assertEquals(2L, db.count("select count(*) from security_events where user_id = ? and kind = 'passkey_clone_suspected'"
                 + " and details->>'passkeyId' = ?", user.userId(), passkeyId));
         assertEquals(before + 2, logins("clone_suspected"));
+        Api.Account admin = Api.register();
+        db.makeAdmin(admin.id());
+        given().auth().oauth2(Api.login(admin).accessToken()).get("/api/admin/users/" + user.account().id() + "/events")
+                .then().statusCode(200).body("[0].kind", equalTo("passkey_clone_suspected"))
+                .body("findAll { it.kind == 'passkey_clone_suspected' }.size()", equalTo(2));
         // the genuine authenticator, further on, still signs in
         signIn(authenticator, SoftwareAuthenticator.WEB_ORIGIN).then().statusCode(200);
         assertEquals(authenticator.counter(), ((Number) db.single("select sign_count from passkeys where id = ?",
                 UUID.fromString(passkeyId))).longValue());
+    }
+
+    @Test
+    void aZeroCounterIsAcceptedAndNeverLowersTheStoredOne() {
+        Ceremonies.SignedIn user = verifiedUser(db);
+        SoftwareAuthenticator authenticator = SoftwareAuthenticator.es256();
+        String passkeyId = Ceremonies.register(user, authenticator, SoftwareAuthenticator.WEB_ORIGIN);
+        authenticator.setCounter(6);
+        signIn(authenticator, SoftwareAuthenticator.WEB_ORIGIN).then().statusCode(200); // 7
+        Ceremonies.Options options = loginOptions();
+        finishLogin(options.flowId(), authenticator.get(options.publicKey(), SoftwareAuthenticator.WEB_ORIGIN, Tamper.counter(0)))
+                .then().statusCode(200);
+        assertEquals(7L, ((Number) db.single("select sign_count from passkeys where id = ?", UUID.fromString(passkeyId))).longValue());
+        assertEquals(0L, db.count("select count(*) from security_events where user_id = ? and kind = 'passkey_clone_suspected'",
+                user.userId()));
+        // and the next real count must still be above 7
+        authenticator.setCounter(6);
+        signIn(authenticator, SoftwareAuthenticator.WEB_ORIGIN).then().statusCode(401).body("code", equalTo("invalid_credentials"));
     }
 
     @Test
@@ -229,6 +278,10 @@ class PasskeySignInTest {
         String adminToken = Api.login(admin).accessToken();
         given().auth().oauth2(adminToken).post("/api/admin/users/" + user.account().id() + "/suspend").then().statusCode(204);
         signIn(authenticator, SoftwareAuthenticator.WEB_ORIGIN).then().statusCode(403).body("code", equalTo("account_suspended"));
+        // only a verified passkey learns of the suspension
+        Ceremonies.Options options = loginOptions();
+        finishLogin(options.flowId(), authenticator.get(options.publicKey(), SoftwareAuthenticator.WEB_ORIGIN,
+                Tamper.withBadSignature())).then().statusCode(401).body("code", equalTo("invalid_credentials"));
         given().auth().oauth2(adminToken).post("/api/admin/users/" + user.account().id() + "/reinstate").then().statusCode(204);
         signIn(authenticator, SoftwareAuthenticator.WEB_ORIGIN).then().statusCode(200);
     }

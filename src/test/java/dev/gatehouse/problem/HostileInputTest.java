@@ -46,7 +46,11 @@ class HostileInputTest {
             {"GET", "/api/users/me"}, {"GET", "/api/auth/sessions"}, {"DELETE", "/api/auth/sessions/x"},
             {"GET", "/api/admin/users"}, {"PUT", "/api/admin/users/" + UUID.randomUUID() + "/roles"},
             {"POST", "/api/admin/users/" + UUID.randomUUID() + "/suspend"}, {"GET", "/.well-known/jwks.json"},
-            {"DELETE", "/api/users/me"}, {"GET", "/api/users/me/export"}, {"DELETE", "/api/admin/users/" + UUID.randomUUID()}};
+            {"DELETE", "/api/users/me"}, {"GET", "/api/users/me/export"}, {"DELETE", "/api/admin/users/" + UUID.randomUUID()},
+            {"POST", "/api/auth/passkeys/register/options"}, {"POST", "/api/auth/passkeys/register"},
+            {"POST", "/api/auth/passkeys/login/options"}, {"POST", "/api/auth/passkeys/login"}, {"GET", "/api/auth/passkeys"},
+            {"PATCH", "/api/auth/passkeys/" + UUID.randomUUID()}, {"DELETE", "/api/auth/passkeys/x"},
+            {"GET", "/.well-known/assetlinks.json"}};
     private static final String[] CONTENT_TYPES = {"application/json", "application/json; charset=UTF-8",
             "application/json; charset=ISO-8859-1", "text/plain", "application/xml", "application/x-www-form-urlencoded",
             "multipart/form-data; boundary=x", "application/json;;;", "*/*", "application/problem+json", "garbage"};

@@ -9,7 +9,10 @@ import com.webauthn4j.data.attestation.AttestationObject;
 import com.webauthn4j.data.attestation.authenticator.AAGUID;
 import com.webauthn4j.data.attestation.authenticator.AttestedCredentialData;
 import com.webauthn4j.data.attestation.authenticator.AuthenticatorData;
+import com.webauthn4j.data.attestation.authenticator.COSEKey;
 import com.webauthn4j.data.attestation.authenticator.EC2COSEKey;
+import com.webauthn4j.data.attestation.authenticator.EdDSACOSEKey;
+import com.webauthn4j.data.attestation.authenticator.RSACOSEKey;
 import com.webauthn4j.data.attestation.statement.COSEAlgorithmIdentifier;
 import com.webauthn4j.data.attestation.statement.NoneAttestationStatement;
 import com.webauthn4j.data.extension.authenticator.AuthenticationExtensionAuthenticatorOutput;
@@ -23,16 +26,21 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.EdECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * A software platform authenticator and the browser (or Android Credential Manager) around it, for tests:
- * one discoverable credential with user verification, built from webauthn4j's own model classes and
+ * one discoverable credential with user verification (ES256 by default; EdDSA, RS256 and the unoffered ES384
+ * and RS1 for the algorithm checks), built from webauthn4j's own model classes and
  * converters (the CBOR and COSE are the library's) and signed with the JDK. {@link #create} answers
  * creation options with a {@code RegistrationResponseJSON}, {@link #get} request options with an
  * {@code AuthenticationResponseJSON}; {@link Tamper} makes the hostile variants.
@@ -93,34 +101,66 @@ public final class SoftwareAuthenticator {
     }
 
     private final KeyPair keyPair;
-    private final COSEAlgorithmIdentifier algorithm;
+    private final COSEKey publicKey;
     private final String signatureAlgorithm;
     private final byte[] credentialId = new byte[16];
     private byte[] userHandle;
     private long counter;
     private boolean countsSignatures = true;
+    private boolean backedUp;
 
-    private SoftwareAuthenticator(String curve, COSEAlgorithmIdentifier algorithm, String signatureAlgorithm) {
+    private SoftwareAuthenticator(String keyAlgorithm, AlgorithmParameterSpec spec, Integer keySize,
+                                  Function<KeyPair, COSEKey> coseKey, String signatureAlgorithm) {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec(curve));
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(keyAlgorithm);
+            if (spec != null) {
+                generator.initialize(spec);
+            } else if (keySize != null) {
+                generator.initialize(keySize);
+            }
             this.keyPair = generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-        this.algorithm = algorithm;
+        this.publicKey = coseKey.apply(keyPair);
         this.signatureAlgorithm = signatureAlgorithm;
         RANDOM.nextBytes(credentialId);
     }
 
     /** ES256 on P-256, what platform authenticators use. */
     public static SoftwareAuthenticator es256() {
-        return new SoftwareAuthenticator("secp256r1", COSEAlgorithmIdentifier.ES256, "SHA256withECDSA");
+        return new SoftwareAuthenticator("EC", new ECGenParameterSpec("secp256r1"), null,
+                keys -> EC2COSEKey.create((ECPublicKey) keys.getPublic(), COSEAlgorithmIdentifier.ES256), "SHA256withECDSA");
+    }
+
+    /** EdDSA on Ed25519, which Gatehouse offers too. */
+    public static SoftwareAuthenticator ed25519() {
+        return new SoftwareAuthenticator("Ed25519", null, null,
+                keys -> EdDSACOSEKey.create((EdECPublicKey) keys.getPublic(), COSEAlgorithmIdentifier.EdDSA), "Ed25519");
+    }
+
+    /** RS256 (RSASSA-PKCS1-v1_5 with SHA-256, 2048-bit), the third algorithm Gatehouse offers. */
+    public static SoftwareAuthenticator rs256() {
+        return new SoftwareAuthenticator("RSA", null, 2048,
+                keys -> RSACOSEKey.create((RSAPublicKey) keys.getPublic(), COSEAlgorithmIdentifier.RS256), "SHA256withRSA");
     }
 
     /** ES384 on P-384: an algorithm Gatehouse does not offer. */
     public static SoftwareAuthenticator es384() {
-        return new SoftwareAuthenticator("secp384r1", COSEAlgorithmIdentifier.ES384, "SHA384withECDSA");
+        return new SoftwareAuthenticator("EC", new ECGenParameterSpec("secp384r1"), null,
+                keys -> EC2COSEKey.create((ECPublicKey) keys.getPublic(), COSEAlgorithmIdentifier.ES384), "SHA384withECDSA");
+    }
+
+    /** RS1 (RSA with SHA-1): a deprecated algorithm Gatehouse does not offer. */
+    public static SoftwareAuthenticator rs1() {
+        return new SoftwareAuthenticator("RSA", null, 2048,
+                keys -> RSACOSEKey.create((RSAPublicKey) keys.getPublic(), COSEAlgorithmIdentifier.RS1), "SHA1withRSA");
+    }
+
+    /** A synced passkey: backup eligible and backed up (flags BE and BS) in every ceremony. */
+    public SoftwareAuthenticator backedUp() {
+        backedUp = true;
+        return this;
     }
 
     /** An authenticator that always reports a signature counter of 0, as synced passkeys do. */
@@ -157,8 +197,7 @@ public final class SoftwareAuthenticator {
         String challenge = tamper.challenge() != null ? tamper.challenge() : options.path("challenge").asText();
         byte[] clientData = clientData(tamper.type() != null ? tamper.type() : "webauthn.create", challenge, origin,
                 tamper.crossOrigin());
-        EC2COSEKey key = EC2COSEKey.create((ECPublicKey) keyPair.getPublic(), algorithm);
-        AttestedCredentialData attested = new AttestedCredentialData(new AAGUID(new UUID(0, 0)), credentialId, key);
+        AttestedCredentialData attested = new AttestedCredentialData(new AAGUID(new UUID(0, 0)), credentialId, publicKey);
         long count = countsSignatures ? counter : 0;
         AuthenticatorData<RegistrationExtensionAuthenticatorOutput> authenticatorData = new AuthenticatorData<>(
                 sha256(rpId.getBytes(StandardCharsets.UTF_8)),
@@ -213,8 +252,11 @@ public final class SoftwareAuthenticator {
         return credential;
     }
 
-    private static byte flags(Tamper tamper, byte extra) {
+    private byte flags(Tamper tamper, byte extra) {
         int flags = extra;
+        if (backedUp) {
+            flags |= AuthenticatorData.BIT_BE | AuthenticatorData.BIT_BS;
+        }
         if (!Boolean.FALSE.equals(tamper.userPresent())) {
             flags |= AuthenticatorData.BIT_UP;
         }
