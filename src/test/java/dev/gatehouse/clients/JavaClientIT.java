@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The Java client ({@code clients/java}, OkHttp) against the packaged service: runs its own Maven
  * build ({@code ../../mvnw -B -q verify}) with {@code GATEHOUSE_URL} (and {@code GATEHOUSE_MAIL_URL},
- * {@code GATEHOUSE_LINK_BASE_URL} for the account tests, {@link ClientMailbox}) set, so its live
+ * {@code GATEHOUSE_LINK_BASE_URL} for the account tests, {@link ClientMailbox}; {@code GATEHOUSE_AUTHENTICATOR_URL}
+ * for the passkey tests, {@link ClientAuthenticator} playing Android's Credential Manager) set, so its live
  * tests run instead of being skipped and {@code ./mvnw verify} covers it.
  */
 class JavaClientIT extends AgainstPackagedService {
@@ -26,7 +27,7 @@ class JavaClientIT extends AgainstPackagedService {
     private static final Path LOG = Path.of("target", "it-logs", "java-client.log");
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
     /** The live test classes; each must report that it ran against the service. */
-    private static final List<String> LIVE_TESTS = List.of("GatehouseAuthLiveTest", "AccountLiveTest");
+    private static final List<String> LIVE_TESTS = List.of("GatehouseAuthLiveTest", "AccountLiveTest", "PasskeyLiveTest");
 
     @Test
     void theClientTestsPassAgainstThePackagedService() throws Exception {

@@ -7,7 +7,9 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.json.JSONArray;
 import org.json.JSONObject;
+import org.json.JSONTokener;
 
 import java.io.IOException;
 import java.util.OptionalLong;
@@ -29,6 +31,7 @@ final class AccountApi {
     static final String CONFIRM_EMAIL_CHANGE = "api/auth/email/confirm";
     static final String PASSKEY_REGISTER_OPTIONS = "api/auth/passkeys/register/options";
     static final String PASSKEY_REGISTER = "api/auth/passkeys/register";
+    static final String PASSKEYS = "api/auth/passkeys";
 
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
 
@@ -77,6 +80,45 @@ final class AccountApi {
         call(signedIn, request(path).delete(RequestBody.create(body.toString(), JSON)).build());
     }
 
+    /** A DELETE without a body of {@code path/segment} (the segment escaped: an id from the network) with the access token. */
+    void deleteSignedIn(String path, String segment) throws IOException {
+        call(signedIn, request(path, segment).delete().build());
+    }
+
+    /** A PATCH with a JSON body of {@code path/segment} with the access token. */
+    void patchSignedIn(String path, String segment, JSONObject body) throws IOException {
+        call(signedIn, request(path, segment).patch(RequestBody.create(body.toString(), JSON)).build());
+    }
+
+    /** A GET with the access token whose answer must be 200 with one JSON array. */
+    JSONArray getSignedInArray(String path) throws IOException {
+        try (Response response = signedIn.newCall(request(path).get().build()).execute()) {
+            String text = response.body().string();
+            if (response.code() != 200) {
+                throw GatehouseException.of(response.code(), text, response.header("Retry-After"));
+            }
+            JSONArray array = array(text);
+            if (array == null) {
+                throw new GatehouseException(200, null, "Gatehouse answered " + path + " with something other than a JSON array",
+                        OptionalLong.empty());
+            }
+            return array;
+        }
+    }
+
+    /** The body's one JSON array, or {@code null}; never throws, as {@link AuthApi#object(String)}. */
+    private static JSONArray array(String body) {
+        try {
+            JSONTokener tokener = new JSONTokener(body);
+            Object value = tokener.nextValue();
+            return value instanceof JSONArray array && tokener.nextClean() == 0 ? array : null;
+        } catch (Exception notJson) {
+            return null;
+        } catch (StackOverflowError tooDeep) {
+            return null;
+        }
+    }
+
     /** A GET with the access token whose answer must be 200 with one JSON object. */
     JSONObject getSignedIn(String path) throws IOException {
         try (Response response = signedIn.newCall(request(path).get().build()).execute()) {
@@ -104,5 +146,10 @@ final class AccountApi {
 
     private Request.Builder request(String path) {
         return new Request.Builder().url(baseUrl.newBuilder().addPathSegments(path).build()).header("Accept", "application/json");
+    }
+
+    private Request.Builder request(String path, String segment) {
+        return new Request.Builder().url(baseUrl.newBuilder().addPathSegments(path).addPathSegment(segment).build())
+                .header("Accept", "application/json");
     }
 }

@@ -7,11 +7,14 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.Route;
+import org.json.JSONArray;
 import org.json.JSONObject;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Collections;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -277,6 +280,40 @@ public final class GatehouseAuth {
      */
     public void signInWithPasskey(PasskeyOptions options, String authenticationResponseJson, String deviceName) throws IOException {
         keep(api.passkeyLogin(options.flowId(), credential(authenticationResponseJson), deviceName));
+    }
+
+    /**
+     * The user's passkeys, newest first, each {@code {id, name, createdAt, lastUsedAt, backedUp}} ({@code lastUsedAt}
+     * JSON null before the first sign-in; {@code backedUp}: synced by a password manager or platform account). Signed in.
+     */
+    public List<JSONObject> passkeys() throws IOException {
+        JSONArray array = account.getSignedInArray(AccountApi.PASSKEYS);
+        List<JSONObject> passkeys = new ArrayList<>();
+        for (int i = 0; i < array.length(); i++) {
+            if (array.opt(i) instanceof JSONObject passkey) {
+                passkeys.add(passkey);
+            }
+        }
+        return passkeys;
+    }
+
+    /**
+     * Renames one of the user's passkeys. Signed in.
+     *
+     * @throws GatehouseException 400 {@code validation_failed} for a name outside 1-100 characters; 404 {@code not_found}
+     */
+    public void renamePasskey(String id, String name) throws IOException {
+        account.patchSignedIn(AccountApi.PASSKEYS, Objects.requireNonNull(id, "id"), new JSONObject().put("name", name));
+    }
+
+    /**
+     * Removes one of the user's passkeys: it signs in no more (the device may still offer it; the app can say so).
+     * Signed in.
+     *
+     * @throws GatehouseException 404 {@code not_found} for an unknown id or another user's passkey
+     */
+    public void deletePasskey(String id) throws IOException {
+        account.deleteSignedIn(AccountApi.PASSKEYS, Objects.requireNonNull(id, "id"));
     }
 
     private static JSONObject credential(String responseJson) {

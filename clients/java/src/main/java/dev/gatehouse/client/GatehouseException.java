@@ -32,6 +32,13 @@ public final class GatehouseException extends IOException {
     public static final String EMAIL_TAKEN = "email_taken";
     /** 409: the only remaining active admin cannot delete the account. */
     public static final String LAST_ADMIN = "last_admin";
+    /**
+     * 403 when adding a passkey: the e-mail is not verified, or the session's sign-in is older than
+     * 5 minutes; the app signs the user in again (password) and retries (docs/passkeys.md "Adding a passkey").
+     */
+    public static final String REAUTHENTICATION_REQUIRED = "reauthentication_required";
+    /** 400 when adding a passkey: the authenticator's answer did not verify, or its flow was used or expired. */
+    public static final String INVALID_PASSKEY = "invalid_passkey";
     /** 429: too many attempts; see {@link #retryAfterSeconds()}. */
     public static final String RATE_LIMITED = "rate_limited";
 

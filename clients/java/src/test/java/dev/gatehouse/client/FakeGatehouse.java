@@ -16,7 +16,8 @@ import java.util.function.Function;
 /** A scripted stand-in for Gatehouse, for what the real one cannot be made to do on cue (a 503). */
 final class FakeGatehouse implements AutoCloseable {
 
-    record Call(String method, String path, String authorization, String body, String contentType) {
+    /** {@code path} decoded, {@code rawPath} as sent. */
+    record Call(String method, String path, String authorization, String body, String contentType, String rawPath) {
     }
 
     /** {@code retryAfter} may be {@code null}; an empty body is sent as none. */
@@ -69,7 +70,7 @@ final class FakeGatehouse implements AutoCloseable {
             Call call = new Call(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     exchange.getRequestHeaders().getFirst("Authorization"),
                     new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
-                    exchange.getRequestHeaders().getFirst("Content-Type"));
+                    exchange.getRequestHeaders().getFirst("Content-Type"), exchange.getRequestURI().getRawPath());
             synchronized (this) {
                 calls.add(call);
             }

@@ -23,7 +23,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The running Gatehouse the live tests use ({@code GATEHOUSE_URL}, from {@code -D} or the
  * environment), started by the main project's JavaClientIT with a 2 s access-token ttl, no clock
  * skew and no per-IP limit, sending its mails to a test mailbox read through {@code GATEHOUSE_MAIL_URL}
- * (links under {@code GATEHOUSE_LINK_BASE_URL}). These calls go straight to the service, never through the client.
+ * (links under {@code GATEHOUSE_LINK_BASE_URL}), with passkeys on for {@code shop.test} and a test Android app
+ * whose Credential Manager is played by {@code GATEHOUSE_AUTHENTICATOR_URL}. These calls go straight to the
+ * service (or the authenticator), never through the client.
  */
 final class LiveGatehouse {
 
@@ -90,6 +92,29 @@ final class LiveGatehouse {
         List<String> links = Pattern.compile(Pattern.quote(linkBaseUrl()) + "/\\S+").matcher(mail).results().map(MatchResult::group).toList();
         assertEquals(1, links.size(), "one link in the mail:\n" + mail);
         return links.get(0);
+    }
+
+    /**
+     * What Android's Credential Manager hands the app for the options' {@code requestJson}: {@code create} gives the
+     * {@code registrationResponseJson} of a new passkey of {@code account} (a label: the user's pick in the
+     * platform's chooser), {@code get} the {@code authenticationResponseJson} signed with it. {@code origin}
+     * {@code null} is the test app's {@code android:apk-key-hash:}; JavaClientIT's authenticator plays the device.
+     */
+    static String credentialManager(String operation, String account, String origin, String requestJson) throws Exception {
+        String query = "?account=" + URLEncoder.encode(account, StandardCharsets.UTF_8)
+                + (origin == null ? "" : "&origin=" + URLEncoder.encode(origin, StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(setting("GATEHOUSE_AUTHENTICATOR_URL") + "/" + operation + query))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(requestJson)).build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    /** A GET straight at the service: its status and body. */
+    static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String setting(String name) {
