@@ -10,6 +10,7 @@ import dev.gatehouse.passkey.PasskeyRequests;
 import dev.gatehouse.passkey.PasskeySignIn;
 import dev.gatehouse.passkey.PasskeyView;
 import dev.gatehouse.passkey.Passkeys;
+import dev.gatehouse.passkey.RelyingParty;
 import dev.gatehouse.problem.ProblemException;
 import dev.gatehouse.problem.Problems;
 import dev.gatehouse.session.Origin;
@@ -53,9 +54,12 @@ public class PasskeyResource {
     private final ClientAddress clientAddress;
     private final AuthMetrics metrics;
     private final SecurityIdentity identity;
+    private final RelyingParty rp;
 
     PasskeyResource(PasskeyRegistration registration, PasskeySignIn signIn, Passkeys passkeys, TokenResponses tokenResponses,
-                    RateLimits rateLimits, ClientAddress clientAddress, AuthMetrics metrics, SecurityIdentity identity) {
+                    RateLimits rateLimits, ClientAddress clientAddress, AuthMetrics metrics, SecurityIdentity identity,
+                    RelyingParty rp) {
+        this.rp = rp;
         this.registration = registration;
         this.signIn = signIn;
         this.passkeys = passkeys;
@@ -88,6 +92,7 @@ public class PasskeyResource {
     @Path("/login/options")
     @Consumes(MediaType.WILDCARD) // no body
     public PasskeyOptions.Flow<PasskeyOptions.Request> loginOptions(@Context HttpServerRequest http) {
+        rp.requireEnabled(); // off: 404 without spending the address's login budget
         try {
             rateLimits.check(RateLimits.Endpoint.LOGIN, clientAddress.of(http));
         } catch (ProblemException e) {

@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -49,6 +50,13 @@ public class PasskeyRegistration {
     static final String DEFAULT_NAME = "Passkey";
     /** Open registration ceremonies a user may have at once; options beyond it end the oldest. */
     static final int OPEN_REGISTRATIONS = 5;
+    /** Passkeys one account may hold (docs/passkeys.md "Adding a passkey"): the lists and the export stay small. */
+    static final int MAX_PASSKEYS = 20;
+    /*
+     * The transports WebAuthn Level 3 defines (§5.8.4). A client must ignore others, so they are dropped rather
+     * than stored: the value is only a hint handed back in excludeCredentials.
+     */
+    private static final Set<String> KNOWN_TRANSPORTS = Set.of("usb", "nfc", "ble", "smart-card", "hybrid", "internal");
 
     private final RelyingParty rp;
     private final Outbox outbox;
@@ -109,7 +117,7 @@ public class PasskeyRegistration {
         RegistrationData data = verify(request.credential().toString(), challenge);
         AuthenticatorData<?> authenticatorData = data.getAttestationObject().getAuthenticatorData();
         AttestedCredentialData attested = authenticatorData.getAttestedCredentialData();
-        Set<AuthenticatorTransport> transports = data.getTransports();
+        List<String> transports = knownTransports(data.getTransports());
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
                 Instant now = clock.instant();
@@ -119,8 +127,17 @@ public class PasskeyRegistration {
                 if (user == null || !user.isActive() || !user.securityStamp.equals(caller.stamp())) {
                     throw new AuthenticationFailedException("the caller's stamp changed during the request");
                 }
+                // A single session revoked meanwhile (the owner ending a stolen one) does not change the stamp.
+                Session session = Session.findById(caller.sessionId());
+                if (session == null || !session.isActive(now)) {
+                    throw new AuthenticationFailedException("the caller's session ended during the request");
+                }
                 if (!user.emailVerified) {
                     throw Problems.reauthenticationRequired();
+                }
+                // under the user's row lock: two parallel registrations cannot both pass the cap
+                if (Passkey.count("userId", user.id) >= MAX_PASSKEYS) {
+                    throw Problems.invalidPasskey();
                 }
                 Passkey passkey = new Passkey();
                 passkey.id = UUID.randomUUID();
@@ -131,8 +148,7 @@ public class PasskeyRegistration {
                 passkey.uvInitialized = authenticatorData.isFlagUV();
                 passkey.backupEligible = authenticatorData.isFlagBE();
                 passkey.backedUp = authenticatorData.isFlagBS();
-                passkey.transports = transports == null ? null
-                        : transports.stream().map(AuthenticatorTransport::getValue).sorted().toList();
+                passkey.transports = transports;
                 passkey.name = request.name() == null ? DEFAULT_NAME : request.name();
                 passkey.createdAt = now;
                 passkey.persist();
@@ -148,6 +164,15 @@ public class PasskeyRegistration {
             }
             throw e;
         }
+    }
+
+    /** The known transports, once each, sorted; null when the client named none. */
+    static List<String> knownTransports(Set<AuthenticatorTransport> transports) {
+        if (transports == null) {
+            return null;
+        }
+        return transports.stream().filter(Objects::nonNull).map(AuthenticatorTransport::getValue)
+                .filter(KNOWN_TRANSPORTS::contains).distinct().sorted().toList();
     }
 
     /** webauthn4j's registration checks; every refusal is the one {@code invalid_passkey}. */
@@ -172,7 +197,7 @@ public class PasskeyRegistration {
         boolean recent = QuarkusTransaction.requiringNew().call(() -> {
             User user = User.findById(caller.userId());
             Session session = Session.findById(caller.sessionId());
-            if (user == null || session == null || !user.emailVerified) {
+            if (user == null || session == null || !session.isActive(clock.instant()) || !user.emailVerified) {
                 return false;
             }
             Instant authTime = session.authTime != null ? session.authTime : session.createdAt;

@@ -9,7 +9,8 @@ import com.webauthn4j.data.AuthenticationParameters;
 import com.webauthn4j.data.attestation.statement.NoneAttestationStatement;
 import dev.gatehouse.event.SecurityEventKind;
 import dev.gatehouse.event.SecurityEvents;
-import dev.gatehouse.problem.Problems;
+import dev.gatehouse.problem.ProblemCode;
+import dev.gatehouse.problem.ProblemException;
 import dev.gatehouse.session.Origin;
 import dev.gatehouse.token.AccessTokens;
 import dev.gatehouse.token.RefreshTokens;
@@ -129,21 +130,28 @@ public class PasskeySignIn {
         long count = data.getAuthenticatorData().getSignCount();
         boolean backedUp = data.getAuthenticatorData().isFlagBS();
         Instant now = clock.instant();
-        int advanced = QuarkusTransaction.requiringNew().call(() -> Panache.getEntityManager()
-                .createNativeQuery(ADVANCE_COUNTER).setParameter(1, passkey.id).setParameter(2, count)
-                .setParameter(3, now).setParameter(4, backedUp).executeUpdate());
-        if (advanced == 0) {
-            boolean stillThere = QuarkusTransaction.requiringNew().call(() -> Passkey.findById(passkey.id) != null);
-            if (stillThere) {
-                QuarkusTransaction.requiringNew().run(() -> events.record(passkey.userId, null,
-                        SecurityEventKind.PASSKEY_CLONE_SUSPECTED, now, Map.of("passkeyId", passkey.id.toString())));
-                throw new Refused(Refusal.CLONE_SUSPECTED);
+        // The counter moves in the transaction that makes the session, under the user's row lock: it moves
+        // exactly when a session is made, and the UPDATE holds the passkey's row until the commit, so a removal
+        // of the passkey either commits first (no row to advance: refused) or waits for this sign-in.
+        int[] advanced = {0};
+        try {
+            return refreshTokens.startSession(passkey.userId, user -> {
+                advanced[0] = Panache.getEntityManager().createNativeQuery(ADVANCE_COUNTER).setParameter(1, passkey.id)
+                        .setParameter(2, count).setParameter(3, now).setParameter(4, backedUp).executeUpdate();
+                return advanced[0] == 1;
+            }, origin, AccessTokens.Subject.PASSKEY);
+        } catch (ProblemException refused) {
+            if (refused.code() != ProblemCode.INVALID_CREDENTIALS || advanced[0] == 1) {
+                throw refused; // a suspended user: 403 after the passkey verified
             }
-            throw new Refused(Refusal.INVALID);
         }
-        // The passkey must still exist when the session is made: a removal that committed meanwhile wins.
-        return refreshTokens.startSession(passkey.userId, user -> Passkey.findById(passkey.id) != null, origin,
-                AccessTokens.Subject.PASSKEY);
+        boolean stillThere = QuarkusTransaction.requiringNew().call(() -> Passkey.findById(passkey.id) != null);
+        if (!stillThere) {
+            throw new Refused(Refusal.INVALID); // removed meanwhile, or its user deleted
+        }
+        QuarkusTransaction.requiringNew().run(() -> events.record(passkey.userId, null,
+                SecurityEventKind.PASSKEY_CLONE_SUSPECTED, now, Map.of("passkeyId", passkey.id.toString())));
+        throw new Refused(Refusal.CLONE_SUSPECTED);
     }
 
     /** What webauthn4j checks an assertion against: the stored key, flags and count. */

@@ -56,7 +56,7 @@ public class RelyingParty {
         // A sign-in inside a cross-origin iframe is refused outright (the library would otherwise judge its top
         // origin). Registration needs a signed-in user and a recent sign-in; its flow is not exposed to framing.
         manager.getAuthenticationDataVerifier().setCrossOriginAllowed(false);
-        this.origins = rpId.map(id -> origins(passkeys.origins().orElse(List.of("https://" + id)))).orElse(Set.of());
+        this.origins = rpId.map(id -> origins(id, passkeys.origins().orElse(List.of("https://" + id)))).orElse(Set.of());
     }
 
     void checkAtStart(@Observes StartupEvent start) {
@@ -91,7 +91,24 @@ public class RelyingParty {
         return new ServerProperty(origins, id(), new DefaultChallenge(challenge));
     }
 
-    private static Set<Origin> origins(List<String> configured) {
+    /**
+     * A web origin must be the RP ID's host or one under it, as browsers require (WebAuthn Level 3 §5.1.3
+     * step 7), and HTTPS unless it is localhost: a mistyped origin stops the start instead of every ceremony.
+     */
+    private static void webOrigin(String rpId, String origin) {
+        Origin parsed = new Origin(origin);
+        String host = parsed.getHost() == null ? "" : parsed.getHost().toLowerCase(Locale.ROOT);
+        if (!host.equals(rpId) && !host.endsWith("." + rpId)) {
+            throw new IllegalArgumentException("gatehouse.passkeys.origins: " + origin + " is not on the RP ID "
+                    + rpId + " (gatehouse.passkeys.rp-id) or a host under it");
+        }
+        boolean local = host.equals("localhost") || host.endsWith(".localhost");
+        if (!"https".equals(parsed.getScheme()) && !local) {
+            throw new IllegalArgumentException("gatehouse.passkeys.origins: " + origin + " must be https (plain http only on localhost)");
+        }
+    }
+
+    private static Set<Origin> origins(String rpId, List<String> configured) {
         Set<Origin> parsed = new LinkedHashSet<>();
         for (String value : configured) {
             String origin = value.trim();
@@ -108,6 +125,8 @@ public class RelyingParty {
             } else if (!origin.matches("https?://[^/?#\\s]+")) {
                 throw new IllegalArgumentException("gatehouse.passkeys.origins: not an origin (scheme://host[:port], "
                         + "no path): " + origin);
+            } else {
+                webOrigin(rpId, origin);
             }
             parsed.add(new Origin(origin));
         }

@@ -194,6 +194,8 @@ class ProdStartIT {
         env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(TestKeys.rsa()).toString());
         env.put("GATEHOUSE_REFRESH_TOKEN_REUSE_GRACE", "PT0S");
         env.put("GATEHOUSE_ACCESS_TOKEN_TTL", "5m");
+        // an app configured, but no RP ID: passkeys are off, and so is its association file
+        env.put("GATEHOUSE_PASSKEYS_ANDROID_APPS", "com.shop.app=" + "AB".repeat(32));
         try (PackagedApp app = PackagedApp.start(env)) {
             app.awaitReady(START);
             Response login = signIn(app);
@@ -220,17 +222,22 @@ class ProdStartIT {
 
     @Test
     void malformedPasskeySettingsStopTheStartNamingTheProperty() throws Exception {
-        Map<String, Map<String, String>> cases = Map.of(
-                "gatehouse.passkeys.origins", Map.of("GATEHOUSE_PASSKEYS_RP_ID", "shop.example",
-                        "GATEHOUSE_PASSKEYS_ORIGINS", "https://shop.example/login"),
-                "gatehouse.passkeys.android-apps", Map.of("GATEHOUSE_PASSKEYS_RP_ID", "shop.example",
-                        "GATEHOUSE_PASSKEYS_ANDROID_APPS", "com.shop.app=AB:CD"));
-        for (Map.Entry<String, Map<String, String>> entry : cases.entrySet()) {
+        List<Map.Entry<String, Map<String, String>>> cases = List.of(
+                Map.entry("gatehouse.passkeys.origins", Map.of("GATEHOUSE_PASSKEYS_RP_ID", "shop.example",
+                        "GATEHOUSE_PASSKEYS_ORIGINS", "https://shop.example/login")),
+                Map.entry("gatehouse.passkeys.android-apps", Map.of("GATEHOUSE_PASSKEYS_RP_ID", "shop.example",
+                        "GATEHOUSE_PASSKEYS_ANDROID_APPS", "com.shop.app=AB:CD")),
+                // a web origin must be HTTPS and on the RP ID (docs/passkeys.md "Configuration")
+                Map.entry("gatehouse.passkeys.origins", Map.of("GATEHOUSE_PASSKEYS_RP_ID", "shop.example",
+                        "GATEHOUSE_PASSKEYS_ORIGINS", "http://shop.example")),
+                Map.entry("gatehouse.passkeys.origins", Map.of("GATEHOUSE_PASSKEYS_RP_ID", "shop.example",
+                        "GATEHOUSE_PASSKEYS_ORIGINS", "https://shop.example.evil.test")));
+        for (Map.Entry<String, Map<String, String>> entry : cases) {
             Map<String, String> env = prodEnvironment();
             env.put("GATEHOUSE_JWT_SIGNING_KEY_FILES", TestKeys.writePem(TestKeys.rsa()).toString());
             env.putAll(entry.getValue());
             try (PackagedApp app = PackagedApp.start(env)) {
-                assertNotEquals(0, app.awaitExit(START), entry.getKey());
+                assertNotEquals(0, app.awaitExit(START), entry.toString());
                 assertTrue(app.output().contains(entry.getKey()), app.output());
             }
         }

@@ -206,6 +206,41 @@ class PasskeyRegistrationTest {
     }
 
     @Test
+    void onlyKnownTransportsAreKeptWhateverTheClientSends() {
+        Ceremonies.SignedIn user = verifiedUser(db);
+        List<String> junk = new java.util.ArrayList<>(List.of("usb\u0000x", "", "internal", "hybrid", "internal"));
+        for (int i = 0; i < 3000; i++) {
+            junk.add("t" + i);
+        }
+        java.util.List<Object> withNull = new java.util.ArrayList<>(List.of("nfc"));
+        withNull.add(null);
+        for (Object transports : List.of(junk, withNull)) {
+            Ceremonies.Options options = registrationOptions(user.tokens().accessToken());
+            Map<String, Object> credential = SoftwareAuthenticator.es256().create(options.publicKey(), SoftwareAuthenticator.WEB_ORIGIN);
+            @SuppressWarnings("unchecked") Map<String, Object> response = (Map<String, Object>) credential.get("response");
+            response.put("transports", transports);
+            finishRegistration(user.tokens().accessToken(), options.flowId(), credential, null).then().statusCode(201);
+        }
+        JsonNode exclude = registrationOptions(user.tokens().accessToken()).publicKey().path("excludeCredentials");
+        Set<String> kept = new HashSet<>();
+        exclude.forEach(d -> d.path("transports").forEach(t -> kept.add(t.asText())));
+        assertEquals(Set.of("internal", "hybrid", "nfc"), kept);
+    }
+
+    @Test
+    void anAccountHoldsAtMostTwentyPasskeys() {
+        Ceremonies.SignedIn user = verifiedUser(db);
+        for (int i = 0; i < 20; i++) {
+            Ceremonies.register(user, SoftwareAuthenticator.es256(), SoftwareAuthenticator.WEB_ORIGIN);
+        }
+        Ceremonies.Options options = registrationOptions(user.tokens().accessToken());
+        finishRegistration(user.tokens().accessToken(), options.flowId(),
+                SoftwareAuthenticator.es256().create(options.publicKey(), SoftwareAuthenticator.WEB_ORIGIN), null)
+                .then().statusCode(400).body("code", equalTo("invalid_passkey"));
+        assertEquals(20L, db.count("select count(*) from passkeys where user_id = ?", user.userId()));
+    }
+
+    @Test
     void aCredentialIdRegisteredBeforeIsRefusedForTheSameAndForAnotherUser() {
         SoftwareAuthenticator authenticator = SoftwareAuthenticator.es256();
         Ceremonies.SignedIn user = verifiedUser(db);
