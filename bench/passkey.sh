@@ -33,25 +33,8 @@ cp=$(tr ':' '\n' < "$work/all-cp.txt" \
   | grep -E '/(webauthn4j-core|jackson-databind|jackson-core|jackson-annotations|jackson-dataformat-cbor)-[0-9][^/]*\.jar$' | paste -sd:)
 
 # ---- PostgreSQL ----
-if [ -n "${BENCH_JDBC_URL:-}" ]; then
-  jdbc=$BENCH_JDBC_URL db_user=${BENCH_DB_USER:-postgres} db_password=${BENCH_DB_PASSWORD:-}
-else
-  command -v pg_lsclusters >/dev/null && [ "$(id -u)" = 0 ] || { echo "bench: set BENCH_JDBC_URL (no system PostgreSQL to use)" >&2; exit 1; }
-  read -r pg_version pg_cluster pg_port pg_status _ < <(pg_lsclusters -h | head -1)
-  if [[ $pg_status != online* ]]; then pg_ctlcluster "$pg_version" "$pg_cluster" start && pg_started=1; fi
-  (cd /tmp && su postgres -c "psql -q -p $pg_port" >/dev/null) <<SQL
-drop database if exists gatehouse_passkey_bench;
-do \$\$ begin
-  if not exists (select from pg_roles where rolname = 'gatehouse_passkey_bench') then
-    create role gatehouse_passkey_bench login password 'gatehouse_passkey_bench';
-  end if;
-end \$\$;
-create database gatehouse_passkey_bench owner gatehouse_passkey_bench;
-SQL
-  jdbc="jdbc:postgresql://127.0.0.1:$pg_port/gatehouse_passkey_bench" db_user=gatehouse_passkey_bench db_password=gatehouse_passkey_bench
-fi
-psql_url="postgresql://$db_user:$db_password@$(sed -E 's#jdbc:postgresql://##' <<<"$jdbc")"
-sql() { psql -X -Atq "$psql_url" -c "$1"; }
+. bench/database.sh
+bench_database gatehouse_passkey_bench
 
 # ---- the service ----
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem" 2>/dev/null

@@ -7,17 +7,13 @@
 // same-site, so the SameSite=Strict cookie is sent with credentialed requests.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { launchChromium } from './find-browser.mjs';
+import { ROOT, servePages } from './pages.mjs';
 
 const PASSWORD = 'correct horse battery';
-/** clients/typescript: the page is /browser-test/index.html and imports /dist/index.js. */
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.map': 'application/json' };
 
 const gatehouseUrl = (process.env.GATEHOUSE_URL ?? '').replace(/\/+$/, '');
 const pagePort = Number(process.env.PAGE_PORT);
@@ -30,31 +26,6 @@ let page;
 let allowedOrigin;
 let otherOrigin;
 let refreshes = 0;
-
-function serveStatic(port) {
-  const server = http.createServer((request, response) => {
-    const pathname = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
-    const file = path.resolve(ROOT, '.' + pathname);
-    if (!file.startsWith(ROOT + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) {
-      response.writeHead(403).end();
-      return;
-    }
-    fs.readFile(file, (error, data) => {
-      if (error) {
-        response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-        return;
-      }
-      response.writeHead(200, {
-        'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'Cache-Control': 'no-store',
-      }).end(data);
-    });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
-  });
-}
 
 function originOf(server) {
   return `http://127.0.0.1:${server.address().port}`;
@@ -107,8 +78,8 @@ before(async () => {
   assert.ok(Number.isInteger(pagePort) && pagePort > 0,
     'set PAGE_PORT to the port listed in GATEHOUSE_COOKIE_ALLOWED_ORIGINS (BrowserCookieModeIT does)');
   assert.ok(fs.existsSync(path.join(ROOT, 'dist', 'index.js')), 'build the client first (npm run build in clients/typescript)');
-  allowedServer = await serveStatic(pagePort);
-  otherServer = await serveStatic(0); // any free port: not in the allow list
+  allowedServer = await servePages(pagePort);
+  otherServer = await servePages(0); // any free port: not in the allow list
   allowedOrigin = originOf(allowedServer);
   otherOrigin = originOf(otherServer);
 

@@ -10,16 +10,13 @@
 // SameSite=Strict gh_refresh cookie is sent (the bearer client calls it as GATEHOUSE_URL, 127.0.0.1).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { launchChromium } from './find-browser.mjs';
+import { ROOT, servePages } from './pages.mjs';
 
 const PASSWORD = 'correct horse battery';
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.map': 'application/json' };
 
 const gatehouseUrl = (process.env.GATEHOUSE_URL ?? '').replace(/\/+$/, '');
 const mailUrl = process.env.GATEHOUSE_MAIL_URL ?? '';
@@ -34,33 +31,11 @@ let authenticatorId;
 /** The user whose passkey the first test registers; the cookie-mode test signs in with it. */
 let passkeyEmail;
 
-function handle(request, response) {
-  const pathname = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
-  const file = path.resolve(ROOT, '.' + pathname);
-  if (!file.startsWith(ROOT + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) {
-    response.writeHead(403).end();
-    return;
-  }
-  fs.readFile(file, (error, data) => {
-    if (error) {
-      response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-      return;
-    }
-    response.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' })
-      .end(data);
-  });
-}
-
 /** localhost may resolve to ::1 or 127.0.0.1: serve both loopback addresses (where the machine has IPv6). */
 async function serveLocalhost(port) {
   for (const host of ['127.0.0.1', '::1']) {
-    const server = http.createServer(handle);
     try {
-      await new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, resolve);
-      });
-      servers.push(server);
+      servers.push(await servePages(port, host));
     } catch (error) {
       if (host === '127.0.0.1') {
         throw error;

@@ -9,9 +9,7 @@ import dev.gatehouse.support.SoftwareAuthenticator;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -56,7 +54,7 @@ final class ClientAuthenticator implements AutoCloseable {
 
     private void answer(HttpExchange exchange, boolean create) throws IOException {
         try (exchange) {
-            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            Map<String, String> query = ClientMailbox.query(exchange.getRequestURI().getRawQuery());
             String account = query.get("account");
             if (!"POST".equals(exchange.getRequestMethod()) || account == null) {
                 respond(exchange, 400, "text/plain", "POST /create|/get?account=<label>[&origin=<origin>] with the request JSON");
@@ -87,20 +85,6 @@ final class ClientAuthenticator implements AutoCloseable {
             }
             respond(exchange, 200, "application/json", JSON.writeValueAsString(credential));
         }
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> values = new HashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int equals = pair.indexOf('=');
-                if (equals > 0) {
-                    values.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return values;
     }
 
     private static void respond(HttpExchange exchange, int status, String contentType, String text) throws IOException {

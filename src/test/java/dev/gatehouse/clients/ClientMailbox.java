@@ -149,7 +149,8 @@ final class ClientMailbox implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> query(String raw) {
+    /** The decoded parameters of a query string (the last of a repeated name). */
+    static Map<String, String> query(String raw) {
         Map<String, String> values = new HashMap<>();
         if (raw != null) {
             for (String pair : raw.split("&")) {
