@@ -20,6 +20,7 @@
 # Needs the packaged app (./mvnw package -DskipTests), java, psql, curl, openssl. Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/database.sh
 mode=${MODE:-throughput} mails=${MAILS:-2000} cells=${CELLS:-"1:10 1:50 2:10"} warmup=${WARMUP:-2000}
 requesters=${REQUESTERS:-8} per_requester=${PER_REQUESTER:-100} warmup_resets=${WARMUP_RESETS:-200}
 smtp_port=${SMTP_PORT:-2525} sink_port=$((smtp_port + 1)) port=18090
@@ -28,18 +29,13 @@ log() { echo "[mail bench $(date -u +%T)] $*" >&2; }
 cleanup() {
   for pid in "${pids[@]}" ${sink_pid:-}; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  if [ -n "$pg_started" ]; then # the system cluster was down: stop it again, unless someone else uses it by now
-    others=$(cd /tmp && runuser -u postgres -- psql -X -At -p "$pg_port" -d postgres -c \
-      "select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()" 2>/dev/null || echo 1)
-    if [ "$others" = 0 ]; then pg_ctlcluster "$pg_version" "$pg_cluster" stop -m fast 2>/dev/null || true; fi
-  fi
+  bench_database_release
   rm -rf "$work"
 }
 trap cleanup EXIT
 [ -f target/quarkus-app/quarkus-run.jar ] || { echo "bench: build the app first (./mvnw package -DskipTests)" >&2; exit 1; }
 
 # ---- PostgreSQL -------------------------------------------------------------------------------
-. bench/database.sh
 bench_database gatehouse_mail_bench
 
 # ---- the SMTP sink ------------------------------------------------------------------------------

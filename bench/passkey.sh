@@ -12,16 +12,13 @@
 # Jackson) come from the Maven project's own dependencies. Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/database.sh
 users=${USERS:-64} clients=${CLIENTS:-"1 8"} seconds=${SECONDS_PER_PHASE:-15} warmup=${WARMUP:-20} rounds=${ROUNDS:-2}
 port=18095 work=$(mktemp -d) pg_started= app_pid=
 log() { echo "[passkey bench $(date -u +%T)] $*" >&2; }
 cleanup() {
   [ -z "$app_pid" ] || { kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; }
-  if [ -n "$pg_started" ]; then # the system cluster was down: stop it again, unless someone else uses it by now
-    others=$(cd /tmp && runuser -u postgres -- psql -X -At -p "$pg_port" -d postgres -c \
-      "select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()" 2>/dev/null || echo 1)
-    if [ "$others" = 0 ]; then pg_ctlcluster "$pg_version" "$pg_cluster" stop -m fast 2>/dev/null || true; fi
-  fi
+  bench_database_release
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -33,7 +30,6 @@ cp=$(tr ':' '\n' < "$work/all-cp.txt" \
   | grep -E '/(webauthn4j-core|jackson-databind|jackson-core|jackson-annotations|jackson-dataformat-cbor)-[0-9][^/]*\.jar$' | paste -sd:)
 
 # ---- PostgreSQL ----
-. bench/database.sh
 bench_database gatehouse_passkey_bench
 
 # ---- the service ----
