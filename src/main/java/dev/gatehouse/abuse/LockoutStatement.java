@@ -42,6 +42,11 @@ class LockoutStatement {
     /** The count of a run of failures on the address row after this attempt; a run older than WINDOW starts over. */
     private static final String ADDRESS_RUN = "(case when c.last_failure_at < (select window_start from p) then 1 else c.failures + 1 end)";
     private static final String ACCOUNT_RUN = "(case when c.window_start < (select window_start from p) then 1 else c.failures + 1 end)";
+    /** Of those, the second factor's (docs/api.md "Account lockout": a password reset keeps them). */
+    private static final String ADDRESS_SECOND_FACTOR_RUN = "(case when c.last_failure_at < (select window_start from p) "
+            + "then (select second_factor from p) else c.second_factor_failures + (select second_factor from p) end)";
+    private static final String ACCOUNT_SECOND_FACTOR_RUN = "(case when c.window_start < (select window_start from p) "
+            + "then (select second_factor from p) else c.second_factor_failures + (select second_factor from p) end)";
 
     /*
      * p holds the parameters once. The address row: the n-th failure of a run at or beyond max-failures
@@ -55,14 +60,16 @@ class LockoutStatement {
             with p as (
                 select ?::bytea as address_key, ?::bytea as account_key, ?::timestamptz as now,
                        ?::timestamptz as window_start, ?::int as max_failures, ?::int as account_max_failures,
-                       ?::float8 as base_seconds, ?::float8 as max_seconds
+                       ?::float8 as base_seconds, ?::float8 as max_seconds, ?::int as second_factor
             ), address as (
-                insert into address_failure_counts as c (key_hash, email_hash, failures, last_failure_at, locked_until)
-                select address_key, account_key, 1, now,
+                insert into address_failure_counts as c (key_hash, email_hash, failures, second_factor_failures,
+                                                         last_failure_at, locked_until)
+                select address_key, account_key, 1, second_factor, now,
                        case when max_failures <= 1 then now + make_interval(secs => least(base_seconds, max_seconds)) end
                   from p
                 on conflict (key_hash) do update
                    set failures = %1$s,
+                       second_factor_failures = %3$s,
                        -- the account's email hash, so its rows can be found by account (rows from before it had none)
                        email_hash = excluded.email_hash,
                        -- a run that starts over starts now: the attempts in flight behind this one count on
@@ -76,11 +83,12 @@ class LockoutStatement {
                    where c.locked_until is null or c.locked_until <= (select now from p)
                 returning failures, locked_until
             ), account as (
-                insert into account_failure_counts as c (email_hash, failures, window_start, locked_until)
-                select account_key, 1, now, case when account_max_failures <= 1 then now + make_interval(secs => max_seconds) end
+                insert into account_failure_counts as c (email_hash, failures, second_factor_failures, window_start, locked_until)
+                select account_key, 1, second_factor, now, case when account_max_failures <= 1 then now + make_interval(secs => max_seconds) end
                   from p where exists (select 1 from address)
                 on conflict (email_hash) do update
                    set failures = %2$s,
+                       second_factor_failures = %4$s,
                        window_start = case when c.window_start < (select window_start from p) then (select now from p)
                                            else c.window_start end,
                        locked_until = case when %2$s >= (select account_max_failures from p)
@@ -93,7 +101,7 @@ class LockoutStatement {
                    (select failures from account), (select locked_until from account),
                    (select locked_until from address_failure_counts where key_hash = (select address_key from p)),
                    (select locked_until from account_failure_counts where email_hash = (select account_key from p))
-            """.formatted(ADDRESS_RUN, ACCOUNT_RUN);
+            """.formatted(ADDRESS_RUN, ACCOUNT_RUN, ADDRESS_SECOND_FACTOR_RUN, ACCOUNT_SECOND_FACTOR_RUN);
 
     /** A fresh read of the locks in force, for a refusal that waited for the attempt that set them. */
     private static final String LOCKS = """
@@ -107,7 +115,7 @@ class LockoutStatement {
     }
 
     Counted count(byte[] addressKey, byte[] accountKey, Instant now, Instant windowStart, int maxFailures,
-                  int accountMaxFailures, Duration baseDelay, Duration maxDelay) {
+                  int accountMaxFailures, Duration baseDelay, Duration maxDelay, boolean secondFactor) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement count = connection.prepareStatement(COUNT)) {
             int i = 0;
@@ -119,6 +127,7 @@ class LockoutStatement {
             count.setInt(++i, accountMaxFailures);
             count.setDouble(++i, baseDelay.toMillis() / 1000.0);
             count.setDouble(++i, maxDelay.toMillis() / 1000.0);
+            count.setInt(++i, secondFactor ? 1 : 0);
             try (ResultSet row = count.executeQuery()) {
                 row.next();
                 Integer fromAddress = (Integer) row.getObject(1);

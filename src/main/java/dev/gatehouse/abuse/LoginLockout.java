@@ -18,8 +18,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The lockout (docs/api.md "Account lockout"), kept in PostgreSQL so every instance agrees. A failure is
- * a wrong password or an unknown email at login, or a wrong current password at the password change,
- * counted alike so the answer never tells a known account from an unknown one.
+ * a wrong password or an unknown email at login, a wrong current password where an account change asks for
+ * it, or a wrong TOTP or recovery code (docs/mfa.md), counted alike so the answer never tells a known account from an unknown one.
  * <p>
  * Failures count per (account, client address; an IPv6 address as its /64, {@link ClientAddress#bucketKey}): after
  * {@code max-failures} in a row from one address the account is locked <em>for that address</em> for
@@ -55,11 +55,12 @@ public class LoginLockout {
      */
     private static final String TAKE_BACK = """
             update %1$s
-               set failures = greatest(failures - 1, 0),
+               set failures = greatest(failures - 1, second_factor_failures - :secondFactor, 0),
+                   second_factor_failures = greatest(second_factor_failures - :secondFactor, 0),
                    locked_until = case when locked_until = :ours then null else locked_until end
              where %2$s = :key""";
     private static final String FORGET = """
-            delete from %1$s where %2$s = :key and failures = 0 and (locked_until is null or locked_until <= :now)""";
+            delete from %1$s where %2$s = :key and failures = 0 and second_factor_failures = 0 and (locked_until is null or locked_until <= :now)""";
     private static final String[] TAKE_BACK_ADDRESS = {
             TAKE_BACK.formatted("address_failure_counts", "key_hash"), FORGET.formatted("address_failure_counts", "key_hash")};
     private static final String[] TAKE_BACK_ACCOUNT = {
@@ -90,12 +91,20 @@ public class LoginLockout {
      * Retry-After 1, not counted.
      */
     public Attempt begin(String normalizedEmail, String clientAddress) {
+        return begin(normalizedEmail, clientAddress, Secret.PASSWORD);
+    }
+
+    /** What an attempt proves: a password, or a TOTP or recovery code, counted alike but kept apart for a reset. */
+    public enum Secret { PASSWORD, SECOND_FACTOR }
+
+    /** {@link #begin(String, String)} for a secret of the given kind. */
+    public Attempt begin(String normalizedEmail, String clientAddress, Secret secret) {
         Keys keys = Keys.of(normalizedEmail, clientAddress);
         Instant now = clock.instant();
         LockoutStatement.Counted counted;
         try {
             counted = statement.count(keys.address(), keys.account(), now, now.minus(WINDOW), config.maxFailures(),
-                    config.accountMaxFailures(), config.baseDelay(), config.maxDelay());
+                    config.accountMaxFailures(), config.baseDelay(), config.maxDelay(), secret == Secret.SECOND_FACTOR);
         } catch (RuntimeException e) {
             if (DatabaseUnavailableException.isWaitTimeout(e)) {
                 // other attempts on this account hold its rows (a statement waits on two rows, so its own
@@ -104,7 +113,7 @@ public class LoginLockout {
             }
             throw e;
         }
-        Attempt attempt = new Attempt(keys, counted.addressLock(), counted.accountLock());
+        Attempt attempt = new Attempt(keys, secret == Secret.SECOND_FACTOR ? 1 : 0, counted.addressLock(), counted.accountLock());
         if (counted.refused()) {
             if (counted.onAddress()) {
                 attempt.takeBackAddressOnly(); // the account is locked: not counted, so the address count goes too
@@ -128,6 +137,32 @@ public class LoginLockout {
                 .setParameter("account", account).executeUpdate();
     }
 
+    /*
+     * docs/api.md "Account lockout": a password reset clears the password failures but not the second factor's,
+     * so an attacker who can read the owner's mail and knows the password cannot reset the TOTP guesses' count.
+     * What is left is the second factor's count, and a lock stands only if that count alone reaches its limit.
+     */
+    private static final String KEEP_SECOND_FACTOR = """
+            update %1$s set failures = second_factor_failures,
+                            locked_until = case when second_factor_failures >= :limit then locked_until end
+             where email_hash = :account""";
+    private static final String FORGET_EMPTY = "delete from %1$s where email_hash = :account and failures = 0";
+
+    /**
+     * Forgets the account's password failures, from every address, and the locks they set (docs/api.md
+     * "Password reset"), in the caller's transaction; its second-factor failures stay counted.
+     */
+    public void forgetPasswordFailures(String normalizedEmail) {
+        byte[] account = Keys.of(normalizedEmail, null).account();
+        var entities = AccountFailureCount.getEntityManager();
+        for (String table : new String[] {"address_failure_counts", "account_failure_counts"}) {
+            int limit = table.startsWith("address") ? config.maxFailures() : config.accountMaxFailures();
+            entities.createNativeQuery(KEEP_SECOND_FACTOR.formatted(table))
+                    .setParameter("account", account).setParameter("limit", limit).executeUpdate();
+            entities.createNativeQuery(FORGET_EMPTY.formatted(table)).setParameter("account", account).executeUpdate();
+        }
+    }
+
     /**
      * One attempt, counted as a failure since {@link #begin}. Closing it (try-with-resources) takes back an
      * attempt whose check found the right secret and issued no tokens, or that ended before its check.
@@ -139,12 +174,15 @@ public class LoginLockout {
         private enum State { STARTED, CHECKING, FAILED, PASSED, SETTLED }
 
         private final Keys keys;
+        /** 1 when it counts as a second-factor failure too, else 0: what a take-back subtracts from that count. */
+        private final int secondFactor;
         private final Instant addressLock;
         private final Instant accountLock;
         private State state = State.STARTED;
 
-        private Attempt(Keys keys, Instant addressLock, Instant accountLock) {
+        private Attempt(Keys keys, int secondFactor, Instant addressLock, Instant accountLock) {
             this.keys = keys;
+            this.secondFactor = secondFactor;
             this.addressLock = addressLock;
             this.accountLock = accountLock;
         }
@@ -213,8 +251,9 @@ public class LoginLockout {
         private void takeBack(String[] statements, byte[] key, Instant ours) {
             var entityManager = AddressFailureCount.getEntityManager();
             // without a lock of this attempt's, a time no lock can hold, so the case leaves the lock alone
-            entityManager.createNativeQuery(statements[0])
-                    .setParameter("key", key).setParameter("ours", ours == null ? Instant.EPOCH : ours).executeUpdate();
+            entityManager.createNativeQuery(statements[0]).setParameter("key", key)
+                    .setParameter("ours", ours == null ? Instant.EPOCH : ours).setParameter("secondFactor", secondFactor)
+                    .executeUpdate();
             entityManager.createNativeQuery(statements[1])
                     .setParameter("key", key).setParameter("now", clock.instant()).executeUpdate();
         }

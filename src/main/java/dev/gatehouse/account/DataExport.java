@@ -2,6 +2,7 @@ package dev.gatehouse.account;
 
 import dev.gatehouse.event.SecurityEventView;
 import dev.gatehouse.event.SecurityEvents;
+import dev.gatehouse.mfa.SecondFactor;
 import dev.gatehouse.passkey.PasskeyView;
 import dev.gatehouse.passkey.Passkeys;
 import dev.gatehouse.session.SessionView;
@@ -23,7 +24,7 @@ import java.util.UUID;
 @Singleton
 public class DataExport {
 
-    /** The export: the user, its active sessions, its passkeys, its security events. */
+    /** The export: the user (with its second factor's state, never the secret), its active sessions, its passkeys, its security events. */
     @RegisterForReflection // serialized from a Response entity: native needs it registered
     public record Export(ExportedUser user, List<SessionView> sessions, List<PasskeyView> passkeys,
                          List<SecurityEventView> events) {
@@ -32,11 +33,11 @@ public class DataExport {
     /** The user as the API shows it, with what only admins otherwise see: status and creation time. */
     @RegisterForReflection
     public record ExportedUser(UUID id, String email, String displayName, List<String> roles, boolean emailVerified,
-                               String status, Instant createdAt) {
+                               boolean mfaEnabled, SecondFactor.State secondFactor, String status, Instant createdAt) {
 
-        static ExportedUser of(User user) {
+        static ExportedUser of(User user, SecondFactor.State secondFactor) {
             return new ExportedUser(user.id, user.email, user.displayName, user.roles, user.emailVerified,
-                    user.status.value(), user.createdAt);
+                    secondFactor.enabled(), secondFactor, user.status.value(), user.createdAt);
         }
     }
 
@@ -44,7 +45,10 @@ public class DataExport {
     private final SecurityEvents events;
     private final Passkeys passkeys;
 
-    DataExport(Sessions sessions, SecurityEvents events, Passkeys passkeys) {
+    private final SecondFactor secondFactor;
+
+    DataExport(Sessions sessions, SecurityEvents events, Passkeys passkeys, SecondFactor secondFactor) {
+        this.secondFactor = secondFactor;
         this.sessions = sessions;
         this.events = events;
         this.passkeys = passkeys;
@@ -57,7 +61,7 @@ public class DataExport {
             return Optional.empty();
         }
         // every event the service still keeps (docs/operations.md "Storage purge": at most the retention's worth)
-        return Optional.of(new Export(ExportedUser.of(user), sessions.listActive(userId, currentSessionId), passkeys.of(userId),
+        return Optional.of(new Export(ExportedUser.of(user, secondFactor.state(userId)), sessions.listActive(userId, currentSessionId), passkeys.of(userId),
                 events.forExport(userId)));
     }
 }

@@ -103,7 +103,8 @@ public class PasswordReset {
             user.securityStamp = SecureIds.newStamp(); // every access token stops, every other pending secret dies
             user.updatedAt = now;
             int revoked = sessions.revokeAll(user.id, null, now, "password_reset");
-            lockout.forgetAccount(Emails.normalize(user.email)); // docs/api.md "Account lockout": the owner is back in
+            // docs/api.md "Account lockout": the owner is back in; wrong TOTP codes stay counted
+            lockout.forgetPasswordFailures(Emails.normalize(user.email));
             events.record(user.id, null, SecurityEventKind.PASSWORD_RESET, now, Map.of("sessionsRevoked", revoked));
             outbox.enqueue(Mail.notice(Notice.PASSWORD_RESET, user.email, user.id, Map.of()));
             revocations.userChanged(user.id);

@@ -6,6 +6,7 @@ import dev.gatehouse.common.Ids;
 import dev.gatehouse.common.PlainText;
 import dev.gatehouse.event.SecurityEventView;
 import dev.gatehouse.event.SecurityEvents;
+import dev.gatehouse.mfa.SecondFactor;
 import dev.gatehouse.problem.Problem;
 import dev.gatehouse.problem.ProblemCode;
 import dev.gatehouse.problem.ProblemException;
@@ -52,15 +53,17 @@ public class AdminResource {
     private final Sessions sessions;
     private final SecurityEvents events;
     private final SecurityIdentity identity;
+    private final SecondFactor secondFactor;
 
     AdminResource(Accounts accounts, AccountSecurity accountSecurity, AccountDeletion accountDeletion, Sessions sessions,
-                  SecurityEvents events, SecurityIdentity identity) {
+                  SecurityEvents events, SecondFactor secondFactor, SecurityIdentity identity) {
         this.accounts = accounts;
         this.accountSecurity = accountSecurity;
         this.accountDeletion = accountDeletion;
         this.sessions = sessions;
         this.events = events;
         this.identity = identity;
+        this.secondFactor = secondFactor;
     }
 
     /** By email (0 or 1 result), or a page ordered by creation time. */
@@ -104,6 +107,13 @@ public class AdminResource {
     @Path("/{id}")
     public void delete(@PathParam("id") String id) {
         accountDeletion.deleteByAdmin(userId(id), adminId());
+    }
+
+    /** docs/mfa.md "Admin reset": for a user who lost the device; 409 {@code mfa_not_enabled} when TOTP is off. */
+    @DELETE
+    @Path("/{id}/mfa")
+    public void resetMfa(@PathParam("id") String id) {
+        secondFactor.reset(userId(id), adminId());
     }
 
     @PUT

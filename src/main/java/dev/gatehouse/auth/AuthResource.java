@@ -5,6 +5,9 @@ import dev.gatehouse.abuse.RateLimits;
 import dev.gatehouse.ops.AuthMetrics;
 import dev.gatehouse.account.AccountSecurity;
 import dev.gatehouse.account.EmailVerification;
+import dev.gatehouse.mfa.MfaRequests;
+import dev.gatehouse.mfa.MfaSignIn;
+import dev.gatehouse.mfa.SecondFactor;
 import dev.gatehouse.problem.OptionalJsonBody;
 import dev.gatehouse.problem.Problem;
 import dev.gatehouse.problem.ProblemCode;
@@ -58,11 +61,13 @@ public class AuthResource {
     private final WebMode webMode;
     private final OptionalJsonBody optionalBody;
     private final SecurityIdentity identity;
+    private final MfaSignIn mfaSignIn;
 
     AuthResource(Accounts accounts, SignIn signIn, RefreshTokens refreshTokens, RefreshQueue refreshQueue, TokenResponses tokenResponses,
                  AccountSecurity accountSecurity, EmailVerification emailVerification, RateLimits rateLimits, ClientAddress clientAddress,
                  AuthMetrics metrics, WebMode webMode, OptionalJsonBody optionalBody,
-                 SecurityIdentity identity) {
+                 SecurityIdentity identity, MfaSignIn mfaSignIn) {
+        this.mfaSignIn = mfaSignIn;
         this.optionalBody = optionalBody;
         this.webMode = webMode;
         this.metrics = metrics;
@@ -102,9 +107,33 @@ public class AuthResource {
             issued = signIn.login(request, origin);
         } catch (ProblemException e) {
             metrics.login(e.code().code());
+            if (e.code() == ProblemCode.MFA_REQUIRED) {
+                metrics.mfaChallenge("issued");
+            }
             throw e;
         }
         metrics.login("success");
+        return tokenResponses.of(issued, WebMode.requested(client));
+    }
+
+    /** docs/mfa.md "Signing in": the second step of a login answered 403 {@code mfa_required}. */
+    @POST
+    @Path("/login/mfa")
+    public Response loginMfa(@Valid MfaRequests.Login request, @Context HttpServerRequest http,
+                             @HeaderParam(WebMode.CLIENT_HEADER) String client) {
+        requireBody(request);
+        SecondFactor.Proof proof = MfaResource.proof(request.code(), request.recoveryCode());
+        String clientIp = clientAddress.of(http);
+        Origin origin = new Origin(null, http.getHeader("User-Agent"), clientIp);
+        RefreshTokens.Issued issued;
+        try {
+            rateLimits.check(RateLimits.Endpoint.LOGIN, clientIp);
+            issued = mfaSignIn.finish(request.mfaToken(), proof, origin);
+        } catch (ProblemException e) {
+            metrics.mfaChallenge(e.code().code());
+            throw e;
+        }
+        metrics.mfaChallenge(proof.isRecoveryCode() ? "recovery_code" : "success");
         return tokenResponses.of(issued, WebMode.requested(client));
     }
 

@@ -2,6 +2,8 @@ package dev.gatehouse.auth;
 
 import dev.gatehouse.abuse.LoginLockout;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.mfa.MfaSignIn;
+import dev.gatehouse.problem.ProblemException;
 import dev.gatehouse.problem.Problems;
 import dev.gatehouse.session.Origin;
 import dev.gatehouse.token.AccessTokens;
@@ -19,10 +21,12 @@ public class SignIn {
     private final Passwords passwords;
     private final RefreshTokens refreshTokens;
     private final LoginLockout lockout;
+    private final MfaSignIn mfaSignIn;
     private final GatehouseConfig config;
 
-    SignIn(Passwords passwords, RefreshTokens refreshTokens, LoginLockout lockout, GatehouseConfig config) {
+    SignIn(Passwords passwords, RefreshTokens refreshTokens, LoginLockout lockout, MfaSignIn mfaSignIn, GatehouseConfig config) {
         this.passwords = passwords;
+        this.mfaSignIn = mfaSignIn;
         this.config = config;
         this.lockout = lockout;
         this.refreshTokens = refreshTokens;
@@ -56,8 +60,26 @@ public class SignIn {
             }
             // docs/threat-model.md "Password hashing": parameters raised since the hash was made are applied on this successful login.
             String rehash = passwords.needsRehash(user.passwordHash) ? passwords.hash(request.password()) : null;
-            RefreshTokens.Issued issued = refreshTokens.startSession(user.id, user.passwordHash, rehash, origin,
-                    AccessTokens.Subject.PASSWORD);
+            String verified = user.passwordHash;
+            // docs/mfa.md "Signing in": the last check of the order; 403 mfa_required resets no count
+            if (user.mfaEnabled) {
+                mfaSignIn.challenge(user.id, verified, rehash, origin.deviceName()); // returns only if turned off since
+            }
+            boolean[] secondStepOn = {false};
+            RefreshTokens.Issued issued;
+            try {
+                issued = refreshTokens.startSession(user.id, locked -> {
+                    // decided again under the user's lock: TOTP confirmed while the password was being verified
+                    // still asks for a code, since the read above may be older than the confirmation
+                    secondStepOn[0] = locked.mfaEnabled;
+                    return locked.passwordHash.equals(verified) && !locked.mfaEnabled;
+                }, rehash, origin, AccessTokens.Subject.PASSWORD);
+            } catch (ProblemException e) {
+                if (secondStepOn[0]) {
+                    mfaSignIn.challenge(user.id, verified, rehash, origin.deviceName());
+                }
+                throw e;
+            }
             // docs/api.md "Account lockout": only an answer that issues tokens resets a count, and only this address's.
             attempt.issuedTokens();
             return issued;

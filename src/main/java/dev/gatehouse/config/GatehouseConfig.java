@@ -66,6 +66,8 @@ public interface GatehouseConfig {
 
     Passkeys passkeys();
 
+    Mfa mfa();
+
     DevDb devDb();
 
     interface Jwt {
@@ -405,5 +407,12 @@ public interface GatehouseConfig {
 
         /** {@code TEAMID.bundle.id} entries for /.well-known/apple-app-site-association. */
         Optional<List<String>> appleAppIds();
+    }
+
+    /** docs/mfa.md "Configuration". */
+    interface Mfa {
+        /** The {@code issuer} of the {@code otpauth://} URI: the name an authenticator app shows beside the code. */
+        @WithDefault("Gatehouse")
+        String issuer();
     }
 }

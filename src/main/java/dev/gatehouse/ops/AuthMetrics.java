@@ -35,6 +35,12 @@ public class AuthMetrics {
                 .register(registry).increment();
     }
 
+    /** docs/mfa.md "Metrics": {@code issued} for a login answered {@code mfa_required}, then each {@code login/mfa} outcome. */
+    public void mfaChallenge(String outcome) {
+        Counter.builder("gatehouse.mfa.challenges").description("Second-factor challenges by outcome").tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
     /** {@code rotated, retried, invalid, replayed, rate_limited}. */
     public void refresh(String outcome) {
         Counter.builder("gatehouse.refreshes").description("Refresh attempts by outcome").tag("outcome", outcome)

@@ -81,6 +81,10 @@ public class StoragePurge {
     private static final String EXPIRED_PASSKEY_FLOWS = """
             delete from passkey_flows where id = any(array(
                 select id from passkey_flows where expires_at < :cutoff order by expires_at limit :batch for update skip locked))""";
+    /* The second step of a login (docs/mfa.md "Signing in"): useless once its 5 minutes are over. */
+    private static final String EXPIRED_MFA_CHALLENGES = """
+            delete from mfa_challenges where token_hash = any(array(
+                select token_hash from mfa_challenges where expires_at < :cutoff order by expires_at limit :batch for update skip locked))""";
     /*
      * A sealed successor is needed only inside the reuse window; after it, it is erased (the rotation
      * of the successor erases it sooner). The cutoff is now minus the window; the partial index
@@ -113,7 +117,7 @@ public class StoragePurge {
             if (report.sessions() + report.events() + report.lockoutCounts() + report.sealedSuccessors()
                     + report.oneTimeSecrets() > 0) {
                 LOG.infof("Purged %d dead sessions, %d security events, %d lockout counts, %d sealed successors, "
-                                + "%d one-time secrets, code counts and passkey flows", report.sessions(), report.events(),
+                                + "%d one-time secrets, code counts, passkey flows and second-factor challenges", report.sessions(), report.events(),
                         report.lockoutCounts(), report.sealedSuccessors(), report.oneTimeSecrets());
             }
         } catch (RuntimeException e) {
@@ -149,7 +153,8 @@ public class StoragePurge {
         // docs/tokens.md "Sealed successor": erased once the reuse window is over
         long seals = inBatches(EXPIRED_SEALS, now.minus(reuseGrace.isNegative() ? Duration.ZERO : reuseGrace), null);
         long oneTime = inBatches(OLD_ONE_TIME_SECRETS, attemptCutoff, null) + inBatches(STALE_CODE_FAILURES, attemptCutoff, null)
-                + inBatches(STALE_MAIL_REQUESTS, attemptCutoff, null) + inBatches(EXPIRED_PASSKEY_FLOWS, now, null);
+                + inBatches(STALE_MAIL_REQUESTS, attemptCutoff, null) + inBatches(EXPIRED_PASSKEY_FLOWS, now, null)
+                + inBatches(EXPIRED_MFA_CHALLENGES, now, null);
         return new Report(sessions, events, lockoutCounts, seals, oneTime);
     }
 

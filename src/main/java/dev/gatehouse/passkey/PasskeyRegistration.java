@@ -7,13 +7,13 @@ import com.webauthn4j.data.RegistrationData;
 import com.webauthn4j.data.RegistrationParameters;
 import com.webauthn4j.data.attestation.authenticator.AttestedCredentialData;
 import com.webauthn4j.data.attestation.authenticator.AuthenticatorData;
-import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.event.SecurityEventKind;
 import dev.gatehouse.event.SecurityEvents;
 import dev.gatehouse.mail.Mail;
 import dev.gatehouse.mail.Notice;
 import dev.gatehouse.mail.Outbox;
 import dev.gatehouse.problem.Problems;
+import dev.gatehouse.session.RecentSignIn;
 import dev.gatehouse.session.Session;
 import dev.gatehouse.user.Caller;
 import dev.gatehouse.user.User;
@@ -61,21 +61,21 @@ public class PasskeyRegistration {
     private final RelyingParty rp;
     private final Outbox outbox;
     private final SecurityEvents events;
-    private final GatehouseConfig config;
+    private final RecentSignIn recentSignIn;
     private final Clock clock;
     private final AttestedCredentialDataConverter attestedConverter = new AttestedCredentialDataConverter(new ObjectConverter());
 
-    PasskeyRegistration(RelyingParty rp, Outbox outbox, SecurityEvents events, GatehouseConfig config, Clock clock) {
+    PasskeyRegistration(RelyingParty rp, Outbox outbox, SecurityEvents events, RecentSignIn recentSignIn, Clock clock) {
         this.rp = rp;
+        this.recentSignIn = recentSignIn;
         this.outbox = outbox;
         this.events = events;
-        this.config = config;
         this.clock = clock;
     }
 
     public PasskeyOptions.Flow<PasskeyOptions.Creation> options(Caller caller) {
         rp.requireEnabled();
-        requireRecentSignIn(caller);
+        recentSignIn.require(caller);
         byte[] challenge = challenge();
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
@@ -110,7 +110,7 @@ public class PasskeyRegistration {
 
     public PasskeyView finish(Caller caller, PasskeyRequests.Register request) {
         rp.requireEnabled();
-        requireRecentSignIn(caller);
+        recentSignIn.require(caller);
         byte[] challenge = QuarkusTransaction.requiringNew()
                 .call(() -> PasskeyFlow.takeRegistration(request.flowId(), caller.userId(), clock.instant()))
                 .orElseThrow(Problems::invalidPasskey);
@@ -185,26 +185,6 @@ public class PasskeyRegistration {
             // hostile input may fail anywhere in parsing: never a 500, and the reason only at debug (no key material)
             LOG.debugf("passkey registration refused: %s", e.getClass().getSimpleName());
             throw Problems.invalidPasskey();
-        }
-    }
-
-    /**
-     * docs/passkeys.md "Adding a passkey": a verified e-mail and a session signed in less than
-     * {@code gatehouse.account.recent-sign-in} ago.
-     */
-    private void requireRecentSignIn(Caller caller) {
-        // read now, not from the token: an address verified since the token was issued counts
-        boolean recent = QuarkusTransaction.requiringNew().call(() -> {
-            User user = User.findById(caller.userId());
-            Session session = Session.findById(caller.sessionId());
-            if (user == null || session == null || !session.isActive(clock.instant()) || !user.emailVerified) {
-                return false;
-            }
-            Instant authTime = session.authTime != null ? session.authTime : session.createdAt;
-            return authTime.isAfter(clock.instant().minus(config.account().recentSignIn()));
-        });
-        if (!recent) {
-            throw Problems.reauthenticationRequired();
         }
     }
 

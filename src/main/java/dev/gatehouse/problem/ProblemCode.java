@@ -22,15 +22,29 @@ public enum ProblemCode {
     LAST_ADMIN(409, "Last admin"),
     INVALID_PASSKEY(400, "Invalid passkey"),
     REAUTHENTICATION_REQUIRED(403, "Reauthentication required"),
+    /** A wrong TOTP or recovery code where a signed-in user changes the second factor. */
+    INVALID_MFA_CODE(400, "Invalid second-factor code"),
+    /** The same code at {@code login/mfa}, where it is a failed sign-in (docs/mfa.md "Signing in"). */
+    INVALID_MFA_CODE_AT_LOGIN(401, "Invalid second-factor code", "invalid_mfa_code"),
+    MFA_REQUIRED(403, "Second factor required"),
+    MFA_ALREADY_ENABLED(409, "Second factor already enabled"),
+    MFA_NOT_ENABLED(409, "Second factor not enabled"),
     INTERNAL_ERROR(500, "Internal error"),
     SERVICE_UNAVAILABLE(503, "Service unavailable");
 
     private final int status;
     private final String title;
+    private final String code;
 
     ProblemCode(int status, String title) {
+        this(status, title, null);
+    }
+
+    /** A code that docs/api.md gives two statuses: one constant per status, the same code. */
+    ProblemCode(int status, String title, String code) {
         this.status = status;
         this.title = title;
+        this.code = code;
     }
 
     public int status() {
@@ -42,7 +56,7 @@ public enum ProblemCode {
     }
 
     public String code() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return code != null ? code : name().toLowerCase(java.util.Locale.ROOT);
     }
 
     public String type() {

@@ -43,6 +43,10 @@ public class ProblemMappers {
         if (e instanceof RateLimitedException limited) {
             return Response.fromResponse(response).header("Retry-After", limited.retryAfterSeconds()).build();
         }
+        if (e instanceof MfaRequiredException) {
+            // it carries a secret (docs/mfa.md "Signing in")
+            return Response.fromResponse(response).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+        }
         return response;
     }
 

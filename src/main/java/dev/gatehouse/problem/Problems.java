@@ -69,6 +69,29 @@ public final class Problems {
                 "Sign in again, with a verified e-mail address, to make this change.");
     }
 
+    /** A wrong TOTP or recovery code where a signed-in user changes the second factor (docs/mfa.md). */
+    public static ProblemException invalidMfaCode() {
+        return new ProblemException(ProblemCode.INVALID_MFA_CODE, "The code is wrong.");
+    }
+
+    /** A wrong TOTP or recovery code at {@code login/mfa}: a failed sign-in (docs/mfa.md "Signing in"). */
+    public static ProblemException invalidMfaCodeAtLogin() {
+        return new ProblemException(ProblemCode.INVALID_MFA_CODE_AT_LOGIN, "The code is wrong.");
+    }
+
+    /** An unknown, used, expired or dead {@code mfaToken}: the sign-in starts again (docs/mfa.md "Signing in"). */
+    public static ProblemException invalidMfaToken() {
+        return new ProblemException(ProblemCode.INVALID_CREDENTIALS, "Sign in again: this second step is no longer valid.");
+    }
+
+    public static ProblemException mfaAlreadyEnabled() {
+        return new ProblemException(ProblemCode.MFA_ALREADY_ENABLED, "Two-step sign-in is already on.");
+    }
+
+    public static ProblemException mfaNotEnabled() {
+        return new ProblemException(ProblemCode.MFA_NOT_ENABLED, "Two-step sign-in is not on, or no set-up is waiting.");
+    }
+
     public static ProblemException noSuchSession() {
         return new ProblemException(ProblemCode.NOT_FOUND, "No such session.");
     }

@@ -42,6 +42,6 @@ public record SessionState(UUID sessionId, Instant revokedAt, Instant absoluteEn
 
     public Caller caller() {
         return new Caller(user.userId(), sessionId, user.email(), user.displayName(), user.roles(),
-                user.emailVerified(), user.stamp());
+                user.emailVerified(), user.mfaEnabled(), user.stamp());
     }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * user and shared by all of that user's cached sessions, so invalidating a user is one entry.
  */
 record UserState(UUID userId, String stamp, UserStatus status, String email, String displayName, List<String> roles,
-                 boolean emailVerified) {
+                 boolean emailVerified, boolean mfaEnabled) {
 
     /** Role lists are few ({@code [user]}, {@code [user, admin]}): one copy of each, not one per cached user. */
     private static final Map<List<String>, List<String>> ROLE_LISTS = new ConcurrentHashMap<>();
@@ -22,7 +22,7 @@ record UserState(UUID userId, String stamp, UserStatus status, String email, Str
 
     static UserState of(User user) {
         return new UserState(user.id, user.securityStamp, user.status, user.email, user.displayName, roles(user.roles),
-                user.emailVerified);
+                user.emailVerified, user.mfaEnabled);
     }
 
     private static List<String> roles(List<String> roles) {

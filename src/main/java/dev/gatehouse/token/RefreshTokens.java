@@ -96,26 +96,20 @@ public class RefreshTokens {
         this.clock = clock;
     }
 
-    /**
-     * Login: a new session (token family) with its first token from the CSPRNG. The user row is
-     * locked and re-checked, so a password change, suspension or revocation that committed while the
-     * password was being verified is not undone by this login, and concurrent logins of one user
-     * respect the session cap. {@code rehash}, when not null, replaces the verified hash. {@code amr}: the
-     * RFC 8176 methods of this sign-in, carried by every access token of the session.
-     */
-    public Issued startSession(UUID userId, String verifiedHash, String rehash, Origin origin, List<String> amr) {
-        return startSession(userId, user -> user.passwordHash.equals(verifiedHash), rehash, origin, amr);
-    }
-
-    /**
-     * Login proven without the password (a passkey, docs/passkeys.md "Signing in"): {@code proofHolds} is
-     * asked under the user's row lock, in the transaction that makes the session; false answers 401.
-     */
+    /** Login proven without the password (a passkey, docs/passkeys.md "Signing in"; a second step, docs/mfa.md). */
     public Issued startSession(UUID userId, Predicate<User> proofHolds, Origin origin, List<String> amr) {
         return startSession(userId, proofHolds, null, origin, amr);
     }
 
-    private Issued startSession(UUID userId, Predicate<User> proofHolds, String rehash, Origin origin, List<String> amr) {
+    /**
+     * Login: a new session (token family) with its first token from the CSPRNG. The user row is
+     * locked and {@code proofHolds} asked under the lock, in the transaction that makes the session (false
+     * answers 401), so a password change, suspension or revocation that committed while the password was
+     * being verified is not undone by this login, and concurrent logins of one user respect the session cap.
+     * {@code rehash}, when not null, replaces the password hash. {@code amr}: the RFC 8176 methods of this
+     * sign-in, carried by every access token of the session.
+     */
+    public Issued startSession(UUID userId, Predicate<User> proofHolds, String rehash, Origin origin, List<String> amr) {
         String token = codec.newToken();
         byte[] hash = RefreshTokenCodec.hash(token);
         return QuarkusTransaction.requiringNew().call(() -> {

@@ -13,7 +13,7 @@ import java.util.UUID;
  * meanwhile compares it again under the user's row lock.
  */
 public record Caller(UUID userId, UUID sessionId, String email, String displayName, List<String> roles,
-                     boolean emailVerified, String stamp) {
+                     boolean emailVerified, boolean mfaEnabled, String stamp) {
 
     /** The identity attribute under which the Bearer check leaves the caller. */
     public static final String ATTRIBUTE = "gatehouse.caller";
@@ -28,6 +28,6 @@ public record Caller(UUID userId, UUID sessionId, String email, String displayNa
     }
 
     public UserView view() {
-        return new UserView(userId, email, displayName, roles, emailVerified);
+        return new UserView(userId, email, displayName, roles, emailVerified, mfaEnabled);
     }
 }

@@ -37,6 +37,13 @@ public class User extends PanacheEntityBase {
     @Column(name = "email_verified")
     public boolean emailVerified;
 
+    /**
+     * Whether TOTP is on (docs/mfa.md): kept here, beside the stamp, so that a login and the Bearer check's
+     * cached user state know it without another query; changed only with the {@code totp_factors} row.
+     */
+    @Column(name = "mfa_enabled")
+    public boolean mfaEnabled;
+
     @Column(name = "display_name")
     public String displayName;
 

@@ -52,7 +52,7 @@ class DataExportTest {
                 .header("Content-Disposition", "attachment; filename=\"gatehouse-export.json\"")
                 .header("Cache-Control", "no-store")
                 .body("keySet()", containsInAnyOrder("user", "sessions", "passkeys", "events"))
-                .body("user.keySet()", containsInAnyOrder("id", "email", "displayName", "roles", "emailVerified", "status",
+                .body("user.keySet()", containsInAnyOrder("id", "email", "displayName", "roles", "emailVerified", "mfaEnabled", "secondFactor", "status",
                         "createdAt"))
                 .body("user.id", equalTo(id)).body("user.email", equalTo(email)).body("user.displayName", equalTo("Ann Example"))
                 .body("user.roles", contains("user")).body("user.emailVerified", equalTo(false))

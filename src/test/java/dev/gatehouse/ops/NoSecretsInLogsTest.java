@@ -1,6 +1,7 @@
 package dev.gatehouse.ops;
 
 import dev.gatehouse.keys.SigningKeys;
+import dev.gatehouse.mfa.TotpCodes;
 import dev.gatehouse.support.Api;
 import dev.gatehouse.support.Db;
 import io.quarkus.test.junit.QuarkusTest;
@@ -114,6 +115,8 @@ class NoSecretsInLogsTest {
         weak.then().statusCode(400);
         secrets.add("new-" + password);
 
+        secrets.addAll(secondFactorSecrets(email, password, account));
+
         String hash = (String) db.single("select password_hash from users where email = ?", email);
         secrets.add(hash);
         secrets.add(hash.substring(hash.lastIndexOf('$') + 1));
@@ -133,5 +136,29 @@ class NoSecretsInLogsTest {
         for (String token : List.of(first.refreshToken(), third.refreshToken())) {
             assertFalse(log.contains(token.substring("gatehouse_rt_".length())));
         }
+    }
+
+    /** The second factor's flow and failures (docs/mfa.md): its secret, codes, recovery codes and mfaTokens. */
+    private List<String> secondFactorSecrets(String email, String password, Api.Account account) {
+        db.update("update users set email_verified = true where email = ?", email);
+        String access = Api.login(account).accessToken();
+        Response setup = given().auth().oauth2(access).post("/api/auth/mfa/totp/setup");
+        String secret = setup.path("secret");
+        java.time.Instant now = java.time.Instant.now();
+        String code = TotpCodes.at(secret, now);
+        List<String> recovery = given().auth().oauth2(access).contentType("application/json").body(Map.of("code", code))
+                .post("/api/auth/mfa/totp/confirm").then().statusCode(200).extract().path("recoveryCodes");
+        String mfaToken = Api.loginResponse(email, password).then().statusCode(403).extract().path("mfaToken");
+        given().contentType("application/json").body(Map.of("mfaToken", mfaToken, "code", TotpCodes.wrong(code)))
+                .post("/api/auth/login/mfa").then().statusCode(401);
+        given().contentType("application/json").body(Map.of("mfaToken", mfaToken, "recoveryCode", recovery.get(0)))
+                .post("/api/auth/login/mfa").then().statusCode(200);
+        given().contentType("application/json").body(Map.of("mfaToken", mfaToken, "recoveryCode", recovery.get(1)))
+                .post("/api/auth/login/mfa").then().statusCode(401);
+        // not the six-digit code: six digits turn up in a log by chance
+        List<String> secrets = new ArrayList<>(List.of(secret, mfaToken, setup.<String>path("otpauthUri")));
+        secrets.addAll(recovery);
+        secrets.add(recovery.get(0).replace("-", ""));
+        return secrets;
     }
 }

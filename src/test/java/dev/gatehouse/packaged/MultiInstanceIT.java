@@ -2,6 +2,7 @@ package dev.gatehouse.packaged;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.mfa.TotpCodes;
 import dev.gatehouse.support.Cluster;
 import dev.gatehouse.support.PackagedApp;
 import dev.gatehouse.support.Parallel;
@@ -198,6 +199,50 @@ class MultiInstanceIT {
                         "29:C3:33:CB:86:66:C1:20:88:0F:45:7C:3C:6D:40:4C:EE:48:92:4F:79:A1:61:64:1A:A7:7A:C0:95:B9:1D:6B"));
         given().baseUri(a.baseUri()).get("/.well-known/apple-app-site-association").then().statusCode(200)
                 .body("webcredentials.apps[0]", org.hamcrest.Matchers.equalTo("ABCDE12345.dev.gatehouse.shop"));
+    }
+
+    /** docs/mfa.md "Codes": a TOTP step is used once across instances, and either instance finishes a login. */
+    @Test
+    void aSecondFactorSetUpOnOneInstanceSignsInOnTheOtherAndEachCodeOnce() throws Exception {
+        String email = "it-" + UUID.randomUUID() + "@example.com";
+        register(a, email);
+        try (Connection connection = DriverManager.getConnection(cluster.jdbcUrl());
+             PreparedStatement verify = connection.prepareStatement("update users set email_verified = true where email = ?")) {
+            verify.setString(1, email);
+            assertEquals(1, verify.executeUpdate());
+        }
+        String access = login(a, email, "correct horse battery").then().statusCode(200).extract().path("accessToken");
+        String secret = given().baseUri(a.baseUri()).auth().oauth2(access).post("/api/auth/mfa/totp/setup")
+                .then().statusCode(200).extract().path("secret");
+        long step = TotpCodes.stepAt(java.time.Instant.now());
+        List<String> recovery = given().baseUri(b.baseUri()).auth().oauth2(access).contentType(ContentType.JSON)
+                .body(Map.of("code", TotpCodes.forStep(secret, step))).post("/api/auth/mfa/totp/confirm")
+                .then().statusCode(200).extract().path("recoveryCodes");
+        // B turned it on; A's cached user state follows within a second
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (!Boolean.TRUE.equals(given().baseUri(a.baseUri()).auth().oauth2(access).get("/api/users/me").path("mfaEnabled"))) {
+            assertTrue(System.nanoTime() < until, "A still says TOTP is off after 5 s");
+            Thread.sleep(10);
+        }
+
+        List<String> tokens = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            tokens.add(login(i % 2 == 0 ? a : b, email, "correct horse battery").then().statusCode(403)
+                    .extract().path("mfaToken"));
+        }
+        String next = TotpCodes.forStep(secret, step + 1);
+        List<Response> finishes = Parallel.run(6, i -> given().baseUri((i % 2 == 0 ? b : a).baseUri()).contentType(ContentType.JSON)
+                .body(Map.of("mfaToken", tokens.get(i), "code", next)).post("/api/auth/login/mfa"));
+        assertEquals(1, finishes.stream().filter(r -> r.statusCode() == 200).count(),
+                finishes.stream().map(Response::statusCode).toList().toString());
+        // a token from A finishes on B with a recovery code, once
+        String fromA = login(a, email, "correct horse battery").then().statusCode(403).extract().path("mfaToken");
+        given().baseUri(b.baseUri()).contentType(ContentType.JSON)
+                .body(Map.of("mfaToken", fromA, "recoveryCode", recovery.get(0))).post("/api/auth/login/mfa")
+                .then().statusCode(200);
+        given().baseUri(a.baseUri()).contentType(ContentType.JSON)
+                .body(Map.of("mfaToken", fromA, "recoveryCode", recovery.get(1))).post("/api/auth/login/mfa")
+                .then().statusCode(401);
     }
 
     static Map<String, String> signUpAndLogin(PackagedApp instance) {

@@ -64,6 +64,41 @@ public class Db {
         }
     }
 
+    /**
+     * Holds the user's row lock (as every change of an account takes it) in a transaction of its own until
+     * {@code whileLocked} returns, then runs {@code beforeCommit} in that transaction and commits: a test can
+     * park a request on the lock and change the user under it.
+     */
+    public void withUserLocked(java.util.UUID userId, Runnable whileLocked, String... beforeCommit) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement lock = connection.prepareStatement("select 1 from users where id = ? for update")) {
+                lock.setObject(1, userId);
+                lock.executeQuery().close();
+            }
+            try {
+                whileLocked.run();
+                for (String sql : beforeCommit) {
+                    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                        statement.setObject(1, userId);
+                        statement.executeUpdate();
+                    }
+                }
+                connection.commit();
+            } catch (RuntimeException | SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** How many statements of this database wait for a row lock now. */
+    public long waitingForLocks() {
+        return count("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()");
+    }
+
     private static void bind(PreparedStatement statement, Object[] params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
             statement.setObject(i + 1, params[i]);
