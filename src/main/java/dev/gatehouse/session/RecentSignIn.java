@@ -13,8 +13,7 @@ import java.time.Instant;
 /**
  * The guard of the changes that add a way to sign in (docs/passkeys.md "Adding a passkey", docs/mfa.md
  * "Turning it on"): a verified e-mail and a live session signed in less than {@code gatehouse.account.recent-sign-in}
- * ago, with a second factor when the user has one. A stolen session must sign in again, which it cannot do without
- * the password (and the code).
+ * ago. A stolen session must sign in again, which it cannot do without the password (and the code, with TOTP on).
  */
 @Singleton
 public class RecentSignIn {
@@ -35,10 +34,6 @@ public class RecentSignIn {
             Session session = Session.findById(caller.sessionId());
             Instant now = clock.instant();
             if (user == null || session == null || !session.isActive(now) || !user.emailVerified) {
-                return false;
-            }
-            // with TOTP on, a password alone no longer is a sign-in strong enough (docs/mfa.md "Signing in")
-            if (user.mfaEnabled && (session.amr == null || !session.amr.contains("mfa"))) {
                 return false;
             }
             Instant authTime = session.authTime != null ? session.authTime : session.createdAt;

@@ -133,10 +133,14 @@ class MfaManagementTest {
     }
 
     @Test
-    void withTotpOnARecentSignInMustHaveUsedTheSecondFactor() {
+    void addingAPasskeyWithTotpOnNeedsARecentSignInAsBefore() {
         SecondFactors.Enabled user = enabledUser(db, clock);
-        // adding a passkey: the session that turned TOTP on signed in with the password alone, no longer enough
+        // the session that just turned TOTP on proved the code at confirm: within its recent window it may add one
         given().auth().oauth2(user.tokens().accessToken()).post("/api/auth/passkeys/register/options").then()
+                .statusCode(200);
+        clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+        String refreshed = Api.refresh(user.tokens().refreshToken()).accessToken();
+        given().auth().oauth2(refreshed).post("/api/auth/passkeys/register/options").then()
                 .statusCode(403).body("code", equalTo("reauthentication_required"));
 
         String withCode = loginMfa(mfaToken(user.account()), nextCode(user, clock)).path("accessToken");
