@@ -6,6 +6,8 @@ export interface User {
   roles: string[];
   /** Whether the user has proven the e-mail address (docs/clients.md "Account calls"). */
   emailVerified: boolean;
+  /** Whether a second factor (TOTP) is on (docs/mfa.md). */
+  mfaEnabled: boolean;
 }
 
 /** One of the user's sessions (docs/api.md "GET /api/auth/sessions"). */

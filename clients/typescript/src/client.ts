@@ -1,5 +1,5 @@
 import type { AccountExport, AccountLink, EmailedSecret, User } from './account.js';
-import { GatehouseError, SessionEndedError, type Problem, type SessionEndReason } from './errors.js';
+import { GatehouseError, MfaRequiredError, SessionEndedError, type Problem, type SessionEndReason } from './errors.js';
 import { MemoryTokenStorage, type Tokens, type TokenStorage } from './storage.js';
 import {
   credentialJson, creationOptions, defaultPlatform, requestOptions, type Passkey, type WebAuthnPlatform,
@@ -71,6 +71,8 @@ const VERIFY_EMAIL = '/api/auth/email/verify';
 const CHANGE_EMAIL = '/api/auth/email';
 const CONFIRM_EMAIL_CHANGE = '/api/auth/email/confirm';
 const PASSKEYS = '/api/auth/passkeys';
+const LOGIN_MFA = '/api/auth/login/mfa';
+const MFA = '/api/auth/mfa';
 
 // A refresh that fails on the way is retried with the same token. Every retry must reach the
 // server inside its reuse window (docs/tokens.md "Reuse window", 30 s by default), or the retry
@@ -130,7 +132,8 @@ export class GatehouseClient {
   /**
    * Signs in and keeps the tokens (bearer mode: saved to the storage before this resolves).
    * Rejects with a {@link GatehouseError}: 401 `invalid_credentials`, 403 `account_suspended`,
-   * 429 `rate_limited` (see `retryAfter`), 400 `validation_failed`.
+   * 429 `rate_limited` (see `retryAfter`), 400 `validation_failed`; and with a {@link MfaRequiredError}
+   * when the account has a second factor: ask for the code and call {@link loginMfa} with its `mfaToken`.
    */
   async login(email: string, password: string, deviceName?: string): Promise<void> {
     await this.restore();
@@ -139,6 +142,19 @@ export class GatehouseClient {
       body.deviceName = deviceName;
     }
     await this.signedIn(await this.post(LOGIN, body));
+  }
+
+  /**
+   * The second step of a sign-in that threw {@link MfaRequiredError} (docs/mfa.md "Signing in"): the code
+   * from the user's authenticator app, or one of their recovery codes. Keeps the session exactly as
+   * {@link login} does. Rejects with a {@link GatehouseError}: 401 `invalid_mfa_code` (the same `mfaToken`
+   * may be tried again, 5 codes in all), 401 `invalid_credentials` (the token is used, expired or dead:
+   * start again with {@link login}), 429 `rate_limited`, 403 `account_suspended` or `email_not_verified`.
+   */
+  async loginMfa(mfaToken: string, secondFactor: { code: string } | { recoveryCode: string }): Promise<void> {
+    await this.restore();
+    const body = 'code' in secondFactor ? { mfaToken, code: secondFactor.code } : { mfaToken, recoveryCode: secondFactor.recoveryCode };
+    await this.signedIn(await this.post(LOGIN_MFA, body));
   }
 
   /** Keeps the session a sign-in answered with (password or passkey), or throws its refusal. */
@@ -259,6 +275,39 @@ export class GatehouseClient {
       // The session is gone on the server; this only clears the dead cookie, so a failure is no error.
       await this.post(LOGOUT, undefined).catch(() => undefined);
     }
+  }
+
+  // --- The second factor (docs/mfa.md). Signed in; each rejects with a GatehouseError whose `code` says why.
+
+  /**
+   * Starts TOTP set-up: a new secret for the user's authenticator app, as base32 `secret` (to type in) and
+   * `otpauthUri` (to show as a QR code, or to open on the same phone). Nothing changes until
+   * {@link confirmTotp}. 403 `reauthentication_required` (sign in again, with a verified e-mail), 409
+   * `mfa_already_enabled`.
+   */
+  async setupTotp(): Promise<{ secret: string; otpauthUri: string }> {
+    return (await this.readJson(await this.authenticated('POST', `${MFA}/totp/setup`))) as { secret: string; otpauthUri: string };
+  }
+
+  /**
+   * Turns TOTP on with the first code the app shows; resolves to the ten recovery codes, shown this once:
+   * let the user save them. 400 `invalid_mfa_code`, 409 `mfa_not_enabled` (no pending set-up: start again).
+   */
+  async confirmTotp(code: string): Promise<string[]> {
+    return recoveryCodesOf(await this.readJson(await this.authenticated('POST', `${MFA}/totp/confirm`, { code })));
+  }
+
+  /** A new set of recovery codes for a current TOTP code; the old set stops working. 400 `invalid_mfa_code`. */
+  async renewRecoveryCodes(code: string): Promise<string[]> {
+    return recoveryCodesOf(await this.readJson(await this.authenticated('POST', `${MFA}/recovery-codes`, { code })));
+  }
+
+  /**
+   * Turns TOTP off with a code or a recovery code. The user's access tokens stop at once (a new security
+   * stamp); this client's session stays and refreshes on its next 401. 400 `invalid_mfa_code`, 409 `mfa_not_enabled`.
+   */
+  async disableTotp(secondFactor: { code: string } | { recoveryCode: string }): Promise<void> {
+    await this.expectSuccess(await this.authenticated('DELETE', `${MFA}/totp`, secondFactor));
   }
 
   /** The user's data as JSON (GDPR Art. 15 and 20): profile, sessions, passkeys, security events. Signed in. */
@@ -653,6 +702,14 @@ function tokenResponse(body: unknown): TokenResponse | null {
     && typeof tokens.sessionId === 'string' ? (tokens as TokenResponse) : null;
 }
 
+function recoveryCodesOf(body: unknown): string[] {
+  const codes = (body as { recoveryCodes?: unknown }).recoveryCodes;
+  if (!Array.isArray(codes) || !codes.every((code) => typeof code === 'string')) {
+    throw new GatehouseError(200, { detail: 'Gatehouse answered without recovery codes' });
+  }
+  return codes as string[];
+}
+
 function problemOf(body: unknown): Problem | undefined {
   return body !== null && typeof body === 'object' ? (body as Problem) : undefined;
 }
@@ -674,6 +731,10 @@ async function errorOfResponse(response: Response): Promise<GatehouseError> {
 }
 
 function errorOf(answer: Answer): GatehouseError {
+  const problem = problemOf(answer.body);
+  if (answer.status === 403 && problem?.code === 'mfa_required' && typeof problem.mfaToken === 'string') {
+    return new MfaRequiredError(problem as Problem & { mfaToken: string });
+  }
   const retryAfter = Number(answer.headers.get('Retry-After') ?? Number.NaN);
   return new GatehouseError(answer.status, problemOf(answer.body), Number.isFinite(retryAfter) ? retryAfter : undefined);
 }

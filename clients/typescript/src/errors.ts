@@ -8,6 +8,8 @@ export interface Problem {
   code?: ProblemCode;
   /** Per-field messages for `validation_failed`. */
   errors?: { field: string; message: string }[];
+  /** With `mfa_required` only: the token of the second step (docs/mfa.md "Signing in"). */
+  mfaToken?: string;
 }
 
 /**
@@ -18,6 +20,11 @@ export interface Problem {
  * - `last_admin`: the only remaining active admin cannot delete the account;
  * - `invalid_current_password`: e-mail change or deletion with a wrong password;
  * - `email_taken`: the new e-mail belongs to another account.
+ * And from the second factor (docs/mfa.md):
+ * - `mfa_required`: the right password of a user with TOTP on; thrown as {@link MfaRequiredError};
+ * - `invalid_mfa_code`: a wrong TOTP or recovery code (at `loginMfa` the `mfaToken` stays usable);
+ * - `mfa_already_enabled`, `mfa_not_enabled`: TOTP set up while on, or changed while off;
+ * - `reauthentication_required`: TOTP set-up or a passkey added without a recent sign-in.
  * Other strings may come from newer servers.
  */
 export type ProblemCode =
@@ -25,6 +32,7 @@ export type ProblemCode =
   | 'invalid_refresh_token' | 'invalid_token' | 'account_suspended' | 'forbidden' | 'csrf_rejected'
   | 'not_found' | 'method_not_allowed' | 'email_taken' | 'payload_too_large' | 'unsupported_media_type'
   | 'rate_limited' | 'service_unavailable' | 'invalid_code' | 'email_not_verified' | 'last_admin'
+  | 'reauthentication_required' | 'mfa_required' | 'invalid_mfa_code' | 'mfa_already_enabled' | 'mfa_not_enabled'
   | (string & {});
 
 /** Gatehouse refused a call for a reason other than an ended session. */
@@ -45,6 +53,22 @@ export class GatehouseError extends Error {
     this.code = problem?.code;
     this.problem = problem;
     this.retryAfter = retryAfter;
+  }
+}
+
+/**
+ * The password was right, and the account has a second factor (docs/mfa.md "Signing in"): ask the user
+ * for the code from their authenticator app (or a recovery code) and call
+ * {@link GatehouseClient.loginMfa} with {@link mfaToken}. The token lives 5 minutes and takes 5 codes;
+ * keep it in memory only. Nothing is signed in until then.
+ */
+export class MfaRequiredError extends GatehouseError {
+  readonly mfaToken: string;
+
+  constructor(problem: Problem & { mfaToken: string }) {
+    super(403, problem);
+    this.name = 'MfaRequiredError';
+    this.mfaToken = problem.mfaToken;
   }
 }
 

@@ -11,6 +11,8 @@ export {
   parseAccountLink, type AccountExport, type AccountLink, type AccountLinkAction, type EmailedSecret,
   type SecurityEvent, type SessionInfo, type User,
 } from './account.js';
-export { GatehouseError, SessionEndedError, type Problem, type ProblemCode, type SessionEndReason } from './errors.js';
+export {
+  GatehouseError, MfaRequiredError, SessionEndedError, type Problem, type ProblemCode, type SessionEndReason,
+} from './errors.js';
 export { MemoryTokenStorage, type Tokens, type TokenStorage } from './storage.js';
 export { type Passkey, type PublicKeyCredentialStatics, type WebAuthnPlatform } from './passkeys.js';

@@ -3,6 +3,7 @@ package dev.gatehouse.clients;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.devdb.EmbeddedPostgres;
+import dev.gatehouse.mfa.TotpCodes;
 import dev.gatehouse.support.PackagedApp;
 import dev.gatehouse.support.TestKeys;
 import io.restassured.http.ContentType;
@@ -24,6 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -218,6 +222,27 @@ class ResourceServerIT {
                 + ", before its exp + skew " + refusableFrom + ": refused for another reason than expiry");
     }
 
+    /** docs/mfa.md "Requiring a second factor at a resource server": {@code mfa} in {@code amr}, or 403 and the challenge. */
+    @Test
+    void paymentMethodsNeedASignInWithASecondFactor() throws Exception {
+        User user = register();
+        String passwordOnly = accessToken(user.email(), PASSWORD);
+
+        given().baseUri(exampleUri).auth().oauth2(passwordOnly).get("/api/payment-methods").then().statusCode(403)
+                .header("WWW-Authenticate", "Bearer error=\"insufficient_user_authentication\", "
+                        + "error_description=\"A second factor is required\"")
+                .body("code", equalTo("insufficient_user_authentication"));
+        assertEquals(200, status("/api/orders", passwordOnly), "the rest of the shop needs no second factor");
+
+        String withCode = signInWithTotp(user, passwordOnly);
+
+        given().baseUri(exampleUri).auth().oauth2(withCode).get("/api/payment-methods").then().statusCode(200)
+                .body("[0].last4", equalTo("4242"));
+        assertEquals("[\"pwd\",\"otp\",\"mfa\"]", claims(withCode).get("amr").toString());
+        // the claim is the sign-in's: the password-only session's token still says only pwd
+        assertEquals("[\"pwd\"]", claims(passwordOnly).get("amr").toString());
+    }
+
     @Test
     void aRevokedTokenIsAcceptedHereUntilItsExp() {
         String token = accessToken(register().email(), PASSWORD);
@@ -241,6 +266,30 @@ class ResourceServerIT {
                 .post("/api/auth/register")
                 .then().statusCode(201).extract().path("id");
         return new User(id, email);
+    }
+
+    /**
+     * Turns TOTP on for the user (its e-mail marked verified in the database first: this Gatehouse sends no mail)
+     * and signs in with the password and a code; returns that sign-in's access token.
+     */
+    private static String signInWithTotp(User user, String accessToken) throws Exception {
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl());
+             PreparedStatement verify = connection.prepareStatement("update users set email_verified = true where email = ?")) {
+            verify.setString(1, user.email());
+            verify.executeUpdate();
+        }
+        String secret = given().baseUri(gatehouse.baseUri()).auth().oauth2(accessToken).post("/api/auth/mfa/totp/setup")
+                .then().statusCode(200).extract().path("secret");
+        long step = TotpCodes.stepAt(Instant.now());
+        given().baseUri(gatehouse.baseUri()).auth().oauth2(accessToken).contentType(ContentType.JSON)
+                .body(Map.of("code", TotpCodes.forStep(secret, step))).post("/api/auth/mfa/totp/confirm").then().statusCode(200);
+        String mfaToken = given().baseUri(gatehouse.baseUri()).contentType(ContentType.JSON)
+                .body(Map.of("email", user.email(), "password", PASSWORD)).post("/api/auth/login")
+                .then().statusCode(403).body("code", equalTo("mfa_required")).extract().path("mfaToken");
+        // each step is accepted once: the next one's code (accepted up to a step early)
+        return given().baseUri(gatehouse.baseUri()).contentType(ContentType.JSON)
+                .body(Map.of("mfaToken", mfaToken, "code", TotpCodes.forStep(secret, step + 1))).post("/api/auth/login/mfa")
+                .then().statusCode(200).extract().path("accessToken");
     }
 
     private static String accessToken(String email, String password) {
