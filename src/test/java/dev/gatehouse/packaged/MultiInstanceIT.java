@@ -168,13 +168,7 @@ class MultiInstanceIT {
     /** docs/passkeys.md "Flows": a ceremony begun on one instance finishes on the other, once. */
     @Test
     void passkeyCeremoniesBegunOnOneInstanceFinishOnTheOtherOnce() throws Exception {
-        String email = "it-" + UUID.randomUUID() + "@example.com";
-        register(a, email);
-        try (Connection connection = DriverManager.getConnection(cluster.jdbcUrl());
-             PreparedStatement verify = connection.prepareStatement("update users set email_verified = true where email = ?")) {
-            verify.setString(1, email);
-            assertEquals(1, verify.executeUpdate());
-        }
+        String email = registerVerified(a);
         String access = login(a, email, "correct horse battery").then().statusCode(200).extract().path("accessToken");
         SoftwareAuthenticator authenticator = SoftwareAuthenticator.es256();
         Response options = given().baseUri(a.baseUri()).auth().oauth2(access).post("/api/auth/passkeys/register/options");
@@ -204,13 +198,7 @@ class MultiInstanceIT {
     /** docs/mfa.md "Codes": a TOTP step is used once across instances, and either instance finishes a login. */
     @Test
     void aSecondFactorSetUpOnOneInstanceSignsInOnTheOtherAndEachCodeOnce() throws Exception {
-        String email = "it-" + UUID.randomUUID() + "@example.com";
-        register(a, email);
-        try (Connection connection = DriverManager.getConnection(cluster.jdbcUrl());
-             PreparedStatement verify = connection.prepareStatement("update users set email_verified = true where email = ?")) {
-            verify.setString(1, email);
-            assertEquals(1, verify.executeUpdate());
-        }
+        String email = registerVerified(a);
         String access = login(a, email, "correct horse battery").then().statusCode(200).extract().path("accessToken");
         String secret = given().baseUri(a.baseUri()).auth().oauth2(access).post("/api/auth/mfa/totp/setup")
                 .then().statusCode(200).extract().path("secret");
@@ -251,6 +239,18 @@ class MultiInstanceIT {
         Response login = login(instance, email, "correct horse battery");
         assertEquals(200, login.statusCode(), login.asString());
         return Map.of("accessToken", login.path("accessToken"), "refreshToken", login.path("refreshToken"));
+    }
+
+    /** A new user registered on {@code instance}, its e-mail marked verified in the database (no mail is sent here). */
+    static String registerVerified(PackagedApp instance) throws Exception {
+        String email = "it-" + UUID.randomUUID() + "@example.com";
+        register(instance, email);
+        try (Connection connection = DriverManager.getConnection(cluster.jdbcUrl());
+             PreparedStatement verify = connection.prepareStatement("update users set email_verified = true where email = ?")) {
+            verify.setString(1, email);
+            assertEquals(1, verify.executeUpdate());
+        }
+        return email;
     }
 
     static void register(PackagedApp instance, String email) {

@@ -32,6 +32,10 @@ final class AccountApi {
     static final String PASSKEY_REGISTER_OPTIONS = "api/auth/passkeys/register/options";
     static final String PASSKEY_REGISTER = "api/auth/passkeys/register";
     static final String PASSKEYS = "api/auth/passkeys";
+    static final String TOTP_SETUP = "api/auth/mfa/totp/setup";
+    static final String TOTP_CONFIRM = "api/auth/mfa/totp/confirm";
+    static final String TOTP = "api/auth/mfa/totp";
+    static final String RECOVERY_CODES = "api/auth/mfa/recovery-codes";
 
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
 

@@ -44,6 +44,11 @@ final class AuthApi {
         return signIn("api/auth/login", body);
     }
 
+    /** {@code POST api/auth/login/mfa}: the second step with a TOTP {@code code} or a {@code recoveryCode} member. */
+    Tokens loginMfa(String mfaToken, String member, String value) throws IOException {
+        return signIn("api/auth/login/mfa", new JSONObject().put("mfaToken", mfaToken).put(member, value));
+    }
+
     /** A sign-in call: its token response, or its refusal thrown. */
     private Tokens signIn(String path, JSONObject body) throws IOException {
         try (Response response = calls.newCall(post(path, body)).execute()) {

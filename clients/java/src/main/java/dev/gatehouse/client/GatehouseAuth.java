@@ -80,12 +80,31 @@ public final class GatehouseAuth {
      * Signs in and saves the tokens to the store before it returns.
      *
      * @param deviceName shown in the user's session list; may be {@code null}
+     * @throws MfaRequiredException the account has a second factor: ask for the code and call {@link #loginMfa}
+     *                               with {@link MfaRequiredException#mfaToken()}; nothing is saved until then
      * @throws GatehouseException 401 {@code invalid_credentials}, 403 {@code account_suspended},
      *                            429 {@code rate_limited} (see {@link GatehouseException#retryAfterSeconds()}),
      *                            400 {@code validation_failed}
      */
     public void login(String email, String password, String deviceName) throws IOException {
         keep(api.login(email, password, deviceName));
+    }
+
+    /**
+     * The second step of a sign-in that threw {@link MfaRequiredException} (docs/mfa.md "Signing in"), with the
+     * code from the user's authenticator app; keeps the session exactly as {@link #login} does.
+     *
+     * @throws GatehouseException 401 {@code invalid_mfa_code} (try again with the same token: 5 codes in all),
+     *                            401 {@code invalid_credentials} (the token is used, expired or dead: start again at
+     *                            {@link #login}), 429 {@code rate_limited}, 403 {@code account_suspended}
+     */
+    public void loginMfa(String mfaToken, String code) throws IOException {
+        keep(api.loginMfa(Objects.requireNonNull(mfaToken, "mfaToken"), "code", code));
+    }
+
+    /** {@link #loginMfa} with one of the user's single-use recovery codes instead of a code from the app. */
+    public void loginMfaWithRecoveryCode(String mfaToken, String recoveryCode) throws IOException {
+        keep(api.loginMfa(Objects.requireNonNull(mfaToken, "mfaToken"), "recoveryCode", recoveryCode));
     }
 
     /** The tokens of a new sign-in: saved to the store before the sign-in returns. */
@@ -314,6 +333,68 @@ public final class GatehouseAuth {
      */
     public void deletePasskey(String id) throws IOException {
         account.deleteSignedIn(AccountApi.PASSKEYS, Objects.requireNonNull(id, "id"));
+    }
+
+    // --- The second factor (docs/mfa.md). Signed in; each throws a GatehouseException whose code() says why.
+
+    /**
+     * Starts TOTP set-up: the secret for the user's authenticator app, as base32 text to type in and as the
+     * {@code otpauth://} URI to show as a QR code. Nothing changes until {@link #confirmTotp}.
+     *
+     * @throws GatehouseException 403 {@code reauthentication_required} (sign in again, with a verified e-mail),
+     *                            409 {@code mfa_already_enabled}
+     */
+    public TotpSetup setupTotp() throws IOException {
+        JSONObject answer = AuthApi.object(account.postSignedInForJson(AccountApi.TOTP_SETUP, null, 200));
+        String secret = AuthApi.string(answer, "secret");
+        String uri = AuthApi.string(answer, "otpauthUri");
+        if (secret == null || uri == null) {
+            throw new GatehouseException(200, null, "Gatehouse answered the TOTP set-up without secret or otpauthUri",
+                    OptionalLong.empty());
+        }
+        return new TotpSetup(secret, uri);
+    }
+
+    /**
+     * Turns TOTP on with the first code the app shows, and returns the ten recovery codes, shown this once.
+     *
+     * @throws GatehouseException 400 {@code invalid_mfa_code}, 409 {@code mfa_not_enabled} (no pending set-up)
+     */
+    public List<String> confirmTotp(String code) throws IOException {
+        return recoveryCodes(account.postSignedInForJson(AccountApi.TOTP_CONFIRM, new JSONObject().put("code", code), 200));
+    }
+
+    /** A new set of recovery codes for a current TOTP code; the old set stops working. 400 {@code invalid_mfa_code}. */
+    public List<String> renewRecoveryCodes(String code) throws IOException {
+        return recoveryCodes(account.postSignedInForJson(AccountApi.RECOVERY_CODES, new JSONObject().put("code", code), 200));
+    }
+
+    /**
+     * Turns TOTP off with a code from the app. The user's access tokens stop at once; this client's session stays
+     * and refreshes on its next 401. 400 {@code invalid_mfa_code}, 409 {@code mfa_not_enabled}.
+     */
+    public void disableTotp(String code) throws IOException {
+        account.deleteSignedIn(AccountApi.TOTP, new JSONObject().put("code", code));
+    }
+
+    /** {@link #disableTotp} with a recovery code, for a user without the phone. */
+    public void disableTotpWithRecoveryCode(String recoveryCode) throws IOException {
+        account.deleteSignedIn(AccountApi.TOTP, new JSONObject().put("recoveryCode", recoveryCode));
+    }
+
+    private static List<String> recoveryCodes(String answer) throws GatehouseException {
+        List<String> codes = new ArrayList<>();
+        if (AuthApi.object(answer).opt("recoveryCodes") instanceof JSONArray array) {
+            for (int i = 0; i < array.length(); i++) {
+                if (array.opt(i) instanceof String code) {
+                    codes.add(code);
+                }
+            }
+        }
+        if (codes.isEmpty()) {
+            throw new GatehouseException(200, null, "Gatehouse answered without recovery codes", OptionalLong.empty());
+        }
+        return List.copyOf(codes);
     }
 
     private static JSONObject credential(String responseJson) {

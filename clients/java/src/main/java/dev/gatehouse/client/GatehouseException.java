@@ -11,7 +11,7 @@ import java.util.OptionalLong;
  * needed the refresh. {@link #code()} says why; the constants here name the codes an app usually
  * handles (docs/api.md "Problem codes").
  */
-public final class GatehouseException extends IOException {
+public class GatehouseException extends IOException {
 
     /** 400: a body field is missing or breaks a rule (e.g. the new password is too short). */
     public static final String VALIDATION_FAILED = "validation_failed";
@@ -39,6 +39,17 @@ public final class GatehouseException extends IOException {
     public static final String REAUTHENTICATION_REQUIRED = "reauthentication_required";
     /** 400 when adding a passkey: the authenticator's answer did not verify, or its flow was used or expired. */
     public static final String INVALID_PASSKEY = "invalid_passkey";
+    /** 403 at login: the right password of an account with a second factor; thrown as {@link MfaRequiredException}. */
+    public static final String MFA_REQUIRED = "mfa_required";
+    /**
+     * A wrong TOTP or recovery code: 401 at {@link GatehouseAuth#loginMfa} (the same {@code mfaToken} may be tried
+     * again, 5 codes in all), 400 when confirming TOTP, renewing recovery codes or turning TOTP off.
+     */
+    public static final String INVALID_MFA_CODE = "invalid_mfa_code";
+    /** 409: TOTP set-up while TOTP is on; turn it off first. */
+    public static final String MFA_ALREADY_ENABLED = "mfa_already_enabled";
+    /** 409: confirming without a pending set-up, or renewing codes or turning TOTP off while it is off. */
+    public static final String MFA_NOT_ENABLED = "mfa_not_enabled";
     /** 429: too many attempts; see {@link #retryAfterSeconds()}. */
     public static final String RATE_LIMITED = "rate_limited";
 
@@ -56,6 +67,10 @@ public final class GatehouseException extends IOException {
     /** From an answer's status, its {@code application/problem+json} body (docs/api.md "Errors") and {@code Retry-After}. */
     static GatehouseException of(int status, String body, String retryAfter) {
         JSONObject problem = AuthApi.object(body);
+        String mfaToken = AuthApi.string(problem, "mfaToken");
+        if (status == 403 && MFA_REQUIRED.equals(AuthApi.string(problem, "code")) && mfaToken != null) {
+            return new MfaRequiredException(AuthApi.string(problem, "detail"), mfaToken);
+        }
         return new GatehouseException(status, AuthApi.string(problem, "code"), AuthApi.string(problem, "detail"), seconds(retryAfter));
     }
 

@@ -12,11 +12,18 @@ import java.util.List;
  * @param displayName   {@code null} when the user set none
  * @param roles         e.g. {@code [user]}, {@code [user, admin]}
  * @param emailVerified whether the user has proven the address (docs/clients.md "Account calls")
+ * @param mfaEnabled    whether a second factor (TOTP) is on (docs/mfa.md)
  */
-public record User(String id, String email, String displayName, List<String> roles, boolean emailVerified) {
+public record User(String id, String email, String displayName, List<String> roles, boolean emailVerified,
+                   boolean mfaEnabled) {
 
     public User {
         roles = List.copyOf(roles);
+    }
+
+    /** A user without a second factor (the shape before {@code mfaEnabled}). */
+    public User(String id, String email, String displayName, List<String> roles, boolean emailVerified) {
+        this(id, email, displayName, roles, emailVerified, false);
     }
 
     /** From the JSON object of {@code /api/users/me}; {@code null} when it lacks the id or e-mail. */
@@ -35,6 +42,6 @@ public record User(String id, String email, String displayName, List<String> rol
             }
         }
         return new User(id, email, AuthApi.string(json, "displayName"), roles,
-                Boolean.TRUE.equals(json.opt("emailVerified")));
+                Boolean.TRUE.equals(json.opt("emailVerified")), Boolean.TRUE.equals(json.opt("mfaEnabled")));
     }
 }

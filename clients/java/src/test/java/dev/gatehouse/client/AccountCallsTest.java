@@ -140,7 +140,7 @@ class AccountCallsTest {
                 "{\"id\":\"u\",\"email\":\"e\",\"displayName\":\"Ann\",\"roles\":[\"user\",\"admin\"],\"emailVerified\":false}",
                 new User("u", "e", "Ann", List.of("user", "admin"), false),
                 "{\"id\":\"u\",\"email\":\"e\",\"roles\":[\"user\",7,null],\"emailVerified\":\"true\",\"mfaEnabled\":true}",
-                new User("u", "e", null, List.of("user"), false)).entrySet()) {
+                new User("u", "e", null, List.of("user"), false, true)).entrySet()) {
             try (FakeGatehouse server = new FakeGatehouse(call -> json(200, answer.getKey()))) {
                 assertEquals(answer.getValue(), signedIn(server, new MemoryTokenStore(), reason -> { }).me());
             }

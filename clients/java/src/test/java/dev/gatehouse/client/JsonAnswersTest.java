@@ -9,6 +9,7 @@ import java.util.OptionalLong;
 import static dev.gatehouse.client.FakeGatehouse.Answer.json;
 import static dev.gatehouse.client.FakeGatehouse.Answer.tokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -76,6 +77,22 @@ class JsonAnswersTest {
         assertEquals("Gatehouse answered HTTP 502", gateway.getMessage());
 
         assertEquals("Gatehouse answered HTTP 403 (forbidden)", GatehouseException.of(403, "{\"code\":\"forbidden\"}", null).getMessage());
+    }
+
+    @Test
+    void mfaRequiredWithItsTokenIsTypedAndAnythingLessIsAPlainRefusal() {
+        GatehouseException required = GatehouseException.of(403,
+                "{\"code\":\"mfa_required\",\"detail\":\"Enter the code\",\"mfaToken\":\"gatehouse_mfa_abc\"}", null);
+        assertTrue(required instanceof MfaRequiredException);
+        assertEquals("gatehouse_mfa_abc", ((MfaRequiredException) required).mfaToken());
+        assertEquals("Enter the code", required.getMessage());
+
+        for (String body : new String[] {"{\"code\":\"mfa_required\"}", "{\"code\":\"mfa_required\",\"mfaToken\":7}"}) {
+            GatehouseException plain = GatehouseException.of(403, body, null);
+            assertFalse(plain instanceof MfaRequiredException, body);
+            assertEquals("mfa_required", plain.code());
+        }
+        assertFalse(GatehouseException.of(401, "{\"code\":\"mfa_required\",\"mfaToken\":\"t\"}", null) instanceof MfaRequiredException);
     }
 
     @Test
