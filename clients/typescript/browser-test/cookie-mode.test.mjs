@@ -3,6 +3,7 @@
 //   GATEHOUSE_URL  the service, started with GATEHOUSE_COOKIE_SECURE=false,
 //                  GATEHOUSE_COOKIE_ALLOWED_ORIGINS=http://127.0.0.1:<PAGE_PORT> and a 2 s access-token ttl
 //   PAGE_PORT      the port of the allowed "web app" origin served here.
+//   GATEHOUSE_MAIL_URL  the test mailbox (the second-factor test verifies its user's e-mail with the mailed code).
 // The page origin and Gatehouse are both on 127.0.0.1 (different ports): cross-origin but
 // same-site, so the SameSite=Strict cookie is sent with credentialed requests.
 import { test, before, after } from 'node:test';
@@ -12,10 +13,12 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { launchChromium } from './find-browser.mjs';
 import { ROOT, servePages } from './pages.mjs';
+import { stepNow, totp } from '../test/totp.mjs';
 
 const PASSWORD = 'correct horse battery';
 
 const gatehouseUrl = (process.env.GATEHOUSE_URL ?? '').replace(/\/+$/, '');
+const mailUrl = process.env.GATEHOUSE_MAIL_URL;
 const pagePort = Number(process.env.PAGE_PORT);
 
 let allowedServer;
@@ -168,6 +171,68 @@ test('logout clears the gh_refresh cookie', async () => {
   await page.waitForFunction(() => window.gatehouseReady === true);
   const [after] = await me(page);
   assert.notEqual(after.status, 200, JSON.stringify(after));
+});
+
+/** A user with TOTP on, set up over plain HTTP from here (the sign-up mail's code verifies the e-mail first). */
+async function userWithTotp() {
+  const email = await registerUser();
+  const url = new URL(mailUrl);
+  url.searchParams.set('to', email);
+  url.searchParams.set('contains', 'Code: ');
+  const mail = await (await fetch(url, { signal: AbortSignal.timeout(60_000) })).text();
+  const call = async (pathname, body, accessToken) => {
+    const headers = { 'Content-Type': 'application/json' };
+    if (accessToken) {
+      headers.Authorization = `Bearer ${accessToken}`;
+    }
+    const response = await fetch(`${gatehouseUrl}${pathname}`, { method: 'POST', headers, body: JSON.stringify(body ?? {}) });
+    const text = await response.text();
+    assert.ok(response.ok, `${pathname}: ${response.status} ${text}`);
+    return text === '' ? null : JSON.parse(text);
+  };
+  await call('/api/auth/email/verify', { email, code: mail.match(/^Code: (\d{6})$/m)[1] });
+  const { accessToken } = await call('/api/auth/login', { email, password: PASSWORD });
+  const { secret } = await call('/api/auth/mfa/totp/setup', undefined, accessToken);
+  const step = stepNow();
+  await call('/api/auth/mfa/totp/confirm', { code: totp(secret, step) }, accessToken);
+  return { email, secret, step };
+}
+
+test('with a second factor the page gets MfaRequiredError, and loginMfa signs in with the cookie', async () => {
+  assert.ok(mailUrl, 'set GATEHOUSE_MAIL_URL (BrowserCookieModeIT does)');
+  const user = await userWithTotp();
+  await open(page, allowedOrigin);
+  await context.clearCookies();
+
+  const first = await page.evaluate(async ({ email, password }) => {
+    try {
+      await window.gatehouse.login(email, password, 'chromium');
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, error: e.name, status: e.status, code: e.code, mfaToken: e.mfaToken };
+    }
+  }, { email: user.email, password: PASSWORD });
+  assert.equal(first.error, 'MfaRequiredError', JSON.stringify(first));
+  assert.equal(first.status, 403);
+  assert.match(first.mfaToken, /^gatehouse_mfa_/);
+  assert.equal(await refreshCookie(), undefined, 'no session before the second step');
+
+  const second = await page.evaluate(async ({ mfaToken, code }) => {
+    try {
+      await window.gatehouse.loginMfa(mfaToken, { code });
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, error: e.name, status: e.status, code: e.code };
+    }
+  }, { mfaToken: first.mfaToken, code: totp(user.secret, user.step + 1) }); // the confirm used this step
+  assert.equal(second.ok, true, JSON.stringify(second));
+
+  const cookie = await refreshCookie();
+  assert.ok(cookie, 'no gh_refresh cookie after loginMfa in cookie mode');
+  assert.equal(cookie.httpOnly, true);
+  const [me1] = await me(page);
+  assert.equal(me1.status, 200, JSON.stringify(me1));
+  assert.equal(me1.body.mfaEnabled, true);
 });
 
 test('a page on an origin not in the allow list cannot use the cookie', async () => {

@@ -1,44 +1,14 @@
 // The second factor end to end against the real packaged service (GATEHOUSE_URL): TOTP set up through the
-// client, codes computed here from the secret with this file's own RFC 6238 code (not the server's), the
+// client, codes computed from the secret with the tests' own RFC 6238 code (test/totp.mjs, not the server's), the
 // two-step sign-in surfaced as MfaRequiredError, recovery codes, and turning it off (docs/mfa.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { GatehouseClient, GatehouseError, MemoryTokenStorage, MfaRequiredError } from '../dist/index.js';
 import { PASSWORD, codeIn, mail, registerUser, serviceUrl } from './support.mjs';
+import { stepNow, totp } from './totp.mjs';
 
 function client(storage = new MemoryTokenStorage()) {
   return new GatehouseClient({ baseUrl: serviceUrl(), storage });
-}
-
-/** RFC 4648 base32 without padding. */
-function base32(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const char of text) {
-    const value = alphabet.indexOf(char);
-    assert.ok(value >= 0, `base32: ${char}`);
-    bits += value.toString(2).padStart(5, '0');
-  }
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) {
-    bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  }
-  return Buffer.from(bytes);
-}
-
-/** RFC 6238 with HMAC-SHA1, 6 digits: the code of 30-second step `step` (RFC 4226 §5.3 truncation). */
-function totp(secret, step) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
-  return String(value).padStart(6, '0');
-}
-
-function stepNow() {
-  return Math.floor(Date.now() / 30_000);
 }
 
 function other(code) {

@@ -70,7 +70,8 @@ class BrowserCookieModeIT {
             node.run(CLIENT, List.of("npm", "run", "build"), Map.of(), Duration.ofMinutes(2));
             node.install(BROWSER_TEST);
             node.run(BROWSER_TEST, List.of("node", "--test", "cookie-mode.test.mjs"),
-                    Map.of("GATEHOUSE_URL", service.baseUri(), "PAGE_PORT", String.valueOf(pagePort)), Duration.ofMinutes(3));
+                    Map.of("GATEHOUSE_URL", service.baseUri(), "PAGE_PORT", String.valueOf(pagePort),
+                            "GATEHOUSE_MAIL_URL", service.mailUrl()), Duration.ofMinutes(3));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\nservice output:\n" + service.output(), e);
         } finally {
