@@ -13,13 +13,11 @@ import com.webauthn4j.data.attestation.statement.COSEAlgorithmIdentifier;
 import com.webauthn4j.data.attestation.statement.NoneAttestationStatement;
 import com.webauthn4j.data.extension.authenticator.AuthenticationExtensionAuthenticatorOutput;
 import com.webauthn4j.data.extension.authenticator.RegistrationExtensionAuthenticatorOutput;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -33,20 +31,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The load of bench/passkey.sh (bench/README.md "Passkey sign-in"): passkey sign-ins next to password sign-ins, on
  * the same users, closed loop. A software authenticator built on webauthn4j's model classes and converters (no CBOR
  * by hand): ES256 keys, "none" attestation, flags UP|UV(|AT), a signature counter per credential.
  * <pre>
- *   java -cp WEBAUTHN4J+JACKSON bench/PasskeyLoad.java BASE ORIGIN RP_ID PREFIX USERS PASSWORD SERVER_PID CLK_TCK
+ *   javac -cp WEBAUTHN4J+JACKSON -d OUT bench/ClosedLoop.java bench/PasskeyLoad.java
+ *   java -cp WEBAUTHN4J+JACKSON:OUT PasskeyLoad BASE ORIGIN RP_ID PREFIX USERS PASSWORD SERVER_PID CLK_TCK
  *        CLIENTS SECONDS WARMUP ROUNDS CSV
  * </pre>
  * The users PREFIX-1..USERS@bench.invalid exist with PASSWORD and a verified e-mail. Each signs in and registers
  * one passkey; then a warm-up (WARMUP s of each kind at the largest client count), then for each client count in
  * CLIENTS (comma-separated) ROUNDS x (SECONDS of passkey sign-ins, SECONDS of password sign-ins). Server CPU per
- * sign-in: utime + stime of SERVER_PID over the phase / successful sign-ins. Prints a Markdown table, writes CSV.
+ * sign-in: utime + stime of SERVER_PID over the phase / successful sign-ins (bench/ClosedLoop.java, compiled with
+ * this file). Prints a Markdown table, writes CSV.
  */
 public class PasskeyLoad {
 
@@ -57,7 +56,6 @@ public class PasskeyLoad {
     static HttpClient http;
     static String base, origin, password;
     static byte[] rpIdHash;
-    static long pid, clkTck;
 
     /** One user and its passkey; owned by one client thread at a time, so the counter needs no lock. */
     static final class Account {
@@ -67,9 +65,6 @@ public class PasskeyLoad {
         long counter;
     }
 
-    record Phase(String kind, int clients, double seconds, long ok, long errors, long[] latencies, double cpuMs) {
-    }
-
     public static void main(String[] args) throws Exception {
         base = args[0];
         origin = args[1];
@@ -77,8 +72,7 @@ public class PasskeyLoad {
         String prefix = args[3];
         int users = Integer.parseInt(args[4]);
         password = args[5];
-        pid = Long.parseLong(args[6]);
-        clkTck = Long.parseLong(args[7]);
+        ClosedLoop loop = new ClosedLoop(Long.parseLong(args[6]), Long.parseLong(args[7]));
         int[] clientCounts = Arrays.stream(args[8].split(",")).mapToInt(Integer::parseInt).toArray();
         int seconds = Integer.parseInt(args[9]), warmup = Integer.parseInt(args[10]), rounds = Integer.parseInt(args[11]);
         Path csv = Path.of(args[12]);
@@ -90,20 +84,23 @@ public class PasskeyLoad {
         }
         System.err.println("registered " + users + " passkeys");
         int max = Arrays.stream(clientCounts).max().orElse(1);
-        run("passkey", accounts, max, warmup);
-        run("password", accounts, max, warmup);
-        List<Phase> phases = new ArrayList<>();
+        List<String> kinds = List.of("passkey", "password");
+        for (String kind : kinds) {
+            loop.run(kind, accounts, max, warmup, signIn(kind));
+        }
+        List<ClosedLoop.Phase> phases = new ArrayList<>();
         for (int clients : clientCounts) {
             for (int r = 0; r < rounds; r++) {
-                for (String kind : List.of("passkey", "password")) {
-                    Phase p = run(kind, accounts, clients, seconds);
-                    System.err.printf("%s %d clients: %.1f/s, %.2f ms CPU, %d errors%n", kind, clients,
-                            p.ok / p.seconds, p.cpuMs / Math.max(1, p.ok), p.errors);
-                    phases.add(p);
+                for (String kind : kinds) {
+                    phases.add(loop.run(kind, accounts, clients, seconds, signIn(kind)));
                 }
             }
         }
-        report(phases, clientCounts, csv);
+        ClosedLoop.report(phases, clientCounts, kinds, "logins", csv);
+    }
+
+    static ClosedLoop.Call<Account> signIn(String kind) {
+        return kind.equals("passkey") ? PasskeyLoad::passkeyLogin : PasskeyLoad::passwordLogin;
     }
 
     // ---- set-up: sign in with the password, then register/options -> authenticator -> register ----
@@ -190,104 +187,6 @@ public class PasskeyLoad {
 
     static boolean passwordLogin(Account a) throws Exception {
         return post("/api/auth/login", json("email", a.email, "password", password), null, 200) != null;
-    }
-
-    // ---- closed loop ----
-
-    static Phase run(String kind, Account[] accounts, int clients, int seconds) throws Exception {
-        AtomicLong ok = new AtomicLong(), errors = new AtomicLong();
-        long[][] latencies = new long[clients][];
-        int[] counts = new int[clients];
-        long cpu0 = cpuTicks(), start = System.nanoTime(), deadline = start + Duration.ofSeconds(seconds).toNanos();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < clients; t++) {
-            int client = t;
-            latencies[t] = new long[200_000];
-            Thread thread = new Thread(() -> {
-                int n = 0, next = client; // client t uses accounts t, t+C, t+2C, ...: no credential is shared
-                while (System.nanoTime() < deadline) {
-                    Account a = accounts[next];
-                    next += clients;
-                    if (next >= accounts.length) {
-                        next = client;
-                    }
-                    long t0 = System.nanoTime();
-                    boolean success;
-                    try {
-                        success = kind.equals("passkey") ? passkeyLogin(a) : passwordLogin(a);
-                    } catch (Exception e) {
-                        success = false;
-                    }
-                    (success ? ok : errors).incrementAndGet();
-                    if (n < latencies[client].length) {
-                        latencies[client][n++] = System.nanoTime() - t0;
-                    }
-                }
-                counts[client] = n;
-            });
-            threads.add(thread);
-            thread.start();
-        }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        double cpuMs = (cpuTicks() - cpu0) * 1000.0 / clkTck;
-        long[] all = new long[Arrays.stream(counts).sum()];
-        int k = 0;
-        for (int t = 0; t < clients; t++) {
-            System.arraycopy(latencies[t], 0, all, k, counts[t]);
-            k += counts[t];
-        }
-        return new Phase(kind, clients, elapsed, ok.get(), errors.get(), all, cpuMs);
-    }
-
-    static long cpuTicks() throws Exception {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // fields from 3 on
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime (14), stime (15)
-    }
-
-    static void report(List<Phase> phases, int[] clientCounts, Path csv) throws Exception {
-        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(csv))) {
-            out.println("kind,clients,phase,seconds,logins,errors,logins_per_s,p50_ms,p99_ms,server_cpu_ms_per_login");
-            System.out.println("| kind | clients | phases | logins/s (each phase) | p50 ms | p99 ms | errors | server CPU ms per login (each phase) | all phases: CPU ms per login |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|");
-            for (int clients : clientCounts) {
-                for (String kind : List.of("passkey", "password")) {
-                    List<Phase> mine = phases.stream().filter(p -> p.kind.equals(kind) && p.clients == clients).toList();
-                    List<String> rates = new ArrayList<>(), cpus = new ArrayList<>();
-                    long ok = 0, errors = 0;
-                    double cpu = 0;
-                    List<long[]> lat = new ArrayList<>();
-                    int i = 1;
-                    for (Phase p : mine) {
-                        double rate = p.ok / p.seconds, perLogin = p.cpuMs / Math.max(1, p.ok);
-                        out.printf("%s,%d,%d,%.1f,%d,%d,%.1f,%.2f,%.2f,%.3f%n", kind, clients, i++, p.seconds, p.ok, p.errors,
-                                rate, pct(p.latencies, 0.50), pct(p.latencies, 0.99), perLogin);
-                        rates.add(String.format("%.1f", rate));
-                        cpus.add(String.format("%.2f", perLogin));
-                        ok += p.ok;
-                        errors += p.errors;
-                        cpu += p.cpuMs;
-                        lat.add(p.latencies);
-                    }
-                    long[] all = lat.stream().flatMapToLong(Arrays::stream).toArray();
-                    System.out.printf("| %s | %d | %d | %s | %.1f | %.1f | %d | %s | %.2f |%n", kind, clients, mine.size(),
-                            String.join(" / ", rates), pct(all, 0.50), pct(all, 0.99), errors, String.join(" / ", cpus),
-                            cpu / Math.max(1, ok));
-                }
-            }
-        }
-    }
-
-    static double pct(long[] nanos, double q) {
-        if (nanos.length == 0) {
-            return Double.NaN;
-        }
-        long[] sorted = nanos.clone();
-        Arrays.sort(sorted);
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
     }
 
     // ---- HTTP ----

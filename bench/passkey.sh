@@ -13,45 +13,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/database.sh
+. bench/packaged.sh
 users=${USERS:-64} clients=${CLIENTS:-"1 8"} seconds=${SECONDS_PER_PHASE:-15} warmup=${WARMUP:-20} rounds=${ROUNDS:-2}
-port=18095 work=$(mktemp -d) pg_started= app_pid=
+port=18095
 log() { echo "[passkey bench $(date -u +%T)] $*" >&2; }
-cleanup() {
-  [ -z "$app_pid" ] || { kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; }
-  bench_database_release
-  rm -rf "$work"
-}
-trap cleanup EXIT
-[ -f target/quarkus-app/quarkus-run.jar ] || { echo "bench: build the app first (./mvnw package -DskipTests)" >&2; exit 1; }
+bench_prepare
 
-# ---- the load generator's classpath: webauthn4j-core and Jackson, as the project resolves them ----
-./mvnw -B -q dependency:build-classpath -Dmdep.outputFile="$work/all-cp.txt" >/dev/null
-cp=$(tr ':' '\n' < "$work/all-cp.txt" \
-  | grep -E '/(webauthn4j-core|jackson-databind|jackson-core|jackson-annotations|jackson-dataformat-cbor)-[0-9][^/]*\.jar$' | paste -sd:)
+# ---- the load generator, compiled against the project's own jars ----
+bench_load_generator '/(webauthn4j-core|jackson-databind|jackson-core|jackson-annotations|jackson-dataformat-cbor)-[0-9][^/]*\.jar$' bench/PasskeyLoad.java
 
 # ---- PostgreSQL ----
 bench_database gatehouse_passkey_bench
 
 # ---- the service ----
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/key.pem" 2>/dev/null
-QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$((port + 1000)) \
-QUARKUS_DATASOURCE_JDBC_URL="$jdbc" QUARKUS_DATASOURCE_USERNAME="$db_user" QUARKUS_DATASOURCE_PASSWORD="$db_password" \
-GATEHOUSE_JWT_SIGNING_KEY_FILES="$work/key.pem" GATEHOUSE_JWT_ISSUER=https://bench.test GATEHOUSE_JWT_AUDIENCE=bench \
-GATEHOUSE_SECRET="$(openssl rand -base64 32)" GATEHOUSE_RATE_LIMIT_ENABLED=false GATEHOUSE_MAIL_ENABLED=false \
-GATEHOUSE_PASSKEYS_RP_ID=bench.test GATEHOUSE_PASSKEYS_ORIGINS=https://bench.test \
-  java -Xmx512m -XX:+UseParallelGC -jar target/quarkus-app/quarkus-run.jar > "$work/app.log" 2>&1 &
-app_pid=$!
-for _ in $(seq 1 900); do curl -sf "http://127.0.0.1:$((port + 1000))/q/health/ready" >/dev/null && break; kill -0 $app_pid || { cat "$work/app.log" >&2; exit 1; }; sleep 0.1; done
+bench_start_service $port GATEHOUSE_PASSKEYS_RP_ID=bench.test GATEHOUSE_PASSKEYS_ORIGINS=https://bench.test
 
 stamp=$(date -u +%Y%m%dT%H%MZ) prefix=bench-$RANDOM password=bench-password-$RANDOM-$RANDOM
 results=bench/results/$stamp-passkey load0=$(cut -d' ' -f1-3 /proc/loadavg)
 log "registering $users users"
-for i in $(seq 1 "$users"); do echo "$prefix-$i@bench.invalid"; done |
-  xargs -P 2 -I{} curl -sf -o /dev/null -H 'Content-Type: application/json' \
-    -d "{\"email\":\"{}\",\"password\":\"$password\"}" "http://127.0.0.1:$port/api/auth/register"
+bench_register_users $port "$prefix" "$users" "$password"
 sql "update users set email_verified = true"
 log "passkeys, warm-up and load"
-table=$(java -cp "$cp" bench/PasskeyLoad.java "http://127.0.0.1:$port" https://bench.test bench.test "$prefix" "$users" \
+table=$(java -cp "$load_cp" PasskeyLoad "http://127.0.0.1:$port" https://bench.test bench.test "$prefix" "$users" \
   "$password" "$app_pid" "$(getconf CLK_TCK)" "$(tr ' ' , <<<"$clients")" "$seconds" "$warmup" "$rounds" "$results.csv")
 rss=$(( $(awk '/VmRSS/ {print $2}' "/proc/$app_pid/status") / 1024 ))
 cat > "$results.md" <<MD

@@ -62,10 +62,20 @@
 # .md. SCALE_SERVER_ENV ("VAR=value ...") adds server settings, e.g. cache sizes. About 26 min with
 # the defaults on 2 cores (11 min of it the set-up, 4 min the 100,000-session refresh pass). Needs psql and the JDK's jcmd as well; no floors, no peer.
 #
+#   bash bench/run.sh --dpop
+# The server CPU a DPoP proof adds to a refresh: refreshes of sessions bound to a key (each with a fresh
+# ES256 proof) alternating with refreshes of unbound ones, in one run (bench/dpop.sh, which says how;
+# USERS, CLIENTS, SECONDS_PER_PHASE, WARMUP, ROUNDS). Builds the packaged app first if it is missing.
+#
 # A system PostgreSQL cluster that was down is started by the run and stopped again at its end
 # (left up if other clients use it by then).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = --dpop ]; then
+  [ $# -eq 1 ] || { echo "bench: --dpop takes no other option (its settings are environment variables, bench/dpop.sh)" >&2; exit 2; }
+  [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+  exec bash bench/dpop.sh
+fi
 . bench/build-commit.sh
 cmdline="bash bench/run.sh${*:+ $*}"
 baseline= b_clients=8 repeats=5 b_seconds=12 b_warmup=15 b_jdk=17 preroll=3 b_options=

@@ -329,3 +329,69 @@ test('a page on an origin not in the allow list cannot use the cookie', async ()
   const [still] = await me(page);
   assert.equal(still.status, 200, JSON.stringify(still));
 });
+
+test('with dpop the session is bound to a non-extractable key kept in IndexedDB, across a reload', async () => {
+  const email = await registerUser();
+  await open(page, allowedOrigin);
+  const bound = page.waitForResponse((response) => response.url() === `${gatehouseUrl}/api/auth/login`);
+  const login = await page.evaluate(async ({ email, password }) => {
+    window.gatehouse = new window.GatehouseClient({ baseUrl: window.gatehouseUrl, mode: 'cookie', dpop: true });
+    try {
+      await window.gatehouse.login(email, password, 'chromium dpop');
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, error: e.name, message: String(e.message), status: e.status, code: e.code };
+    }
+  }, { email, password: PASSWORD });
+  assert.equal(login.ok, true, JSON.stringify(login));
+  assert.equal((await (await bound).json()).refreshTokenBound, true, 'the login carried a proof (through CORS)');
+
+  // The key is in IndexedDB as CryptoKey objects; script can use the private key but never read it.
+  const stored = await page.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open('gatehouse-dpop', 1);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const keys = await new Promise((resolve, reject) => {
+      const request = db.transaction('keys', 'readonly').objectStore('keys').get('device-key');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    db.close();
+    const exported = await crypto.subtle.exportKey('jwk', keys.privateKey).then(() => 'exported', (e) => e.name);
+    return { extractable: keys.privateKey.extractable, algorithm: keys.privateKey.algorithm, exported };
+  });
+  assert.equal(stored.extractable, false);
+  assert.equal(stored.algorithm.namedCurve, 'P-256');
+  assert.equal(stored.exported, 'InvalidAccessError');
+
+  // A reload: a new client object finds the key in IndexedDB and refreshes the bound session from the cookie.
+  await page.reload();
+  await page.waitForFunction(() => window.gatehouseReady === true);
+  const [again] = await page.evaluate(async () => {
+    window.gatehouse = new window.GatehouseClient({ baseUrl: window.gatehouseUrl, mode: 'cookie', dpop: true });
+    const response = await window.gatehouse.fetch('/api/users/me');
+    return [{ status: response.status, body: await response.json().catch(() => null) }];
+  });
+  assert.equal(again.status, 200, JSON.stringify(again));
+  assert.equal(again.body.email, email);
+
+  // The cookie alone, without a proof (a page that has the cookie but not the key): refused, session intact.
+  const bare = await page.evaluate(async () => {
+    const response = await fetch(`${window.gatehouseUrl}/api/auth/refresh`, {
+      method: 'POST', credentials: 'include', headers: { 'X-Gatehouse-Client': 'web' },
+    });
+    return { status: response.status, body: await response.json() };
+  });
+  assert.equal(bare.status, 401);
+  assert.equal(bare.body.code, 'invalid_dpop_proof');
+  await page.evaluate(() => window.gatehouse.logout());
+  assert.equal(await page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('gatehouse-dpop', 1);
+    open.onsuccess = () => {
+      const request = open.result.transaction('keys', 'readonly').objectStore('keys').get('device-key');
+      request.onsuccess = () => resolve(request.result === undefined);
+    };
+  })), true, 'the key is gone with the session');
+});

@@ -1,5 +1,5 @@
 // The test pages' static server: clients/typescript as the document root (the pages are
-// /browser-test/*.html and import /dist/index.js), never node_modules, nothing cached.
+// /browser-test/*.html and import /dist/index.js), no node_modules but jose's browser build, nothing cached.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -12,7 +12,9 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
 function handle(request, response) {
   const pathname = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
   const file = path.resolve(ROOT, '.' + pathname);
-  if (!file.startsWith(ROOT + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) {
+  // node_modules is not served, except jose's browser build (the client's one dependency, see the pages' import map)
+  const jose = path.join(ROOT, 'node_modules', 'jose', 'dist', 'webapi') + path.sep;
+  if (!file.startsWith(ROOT + path.sep) || (file.includes(`${path.sep}node_modules${path.sep}`) && !file.startsWith(jose))) {
     response.writeHead(403).end();
     return;
   }

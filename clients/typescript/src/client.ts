@@ -4,6 +4,7 @@ import { MemoryTokenStorage, type Tokens, type TokenStorage } from './storage.js
 import {
   credentialJson, creationOptions, defaultPlatform, requestOptions, type Passkey, type WebAuthnPlatform,
 } from './passkeys.js';
+import { WebCryptoDpopProver, type DpopProver } from './dpop.js';
 
 /** Options of {@link GatehouseClient}. */
 export interface GatehouseClientOptions {
@@ -37,6 +38,14 @@ export interface GatehouseClientOptions {
    * each call. React Native passes a bridge to the platform's passkey API here, or uses the JSON calls directly.
    */
   webauthn?: WebAuthnPlatform;
+  /**
+   * Device-bound refresh tokens (docs/dpop.md): `true` signs a DPoP proof for every sign-in, refresh and logout
+   * with a non-extractable P-256 key made by WebCrypto and kept in IndexedDB (browsers) or memory (elsewhere),
+   * so Gatehouse binds the session's refresh tokens to this device. Or pass your own {@link DpopProver} (a
+   * {@link WebCryptoDpopProver} with another key store, or a React Native keystore bridge). Default: off.
+   * Behind a proxy, Gatehouse's `gatehouse.http.public-base-url` must be this `baseUrl`.
+   */
+  dpop?: boolean | DpopProver;
 }
 
 /** The token response of docs/api.md "Token response"; `refreshToken` is absent in cookie mode. */
@@ -73,6 +82,8 @@ const CONFIRM_EMAIL_CHANGE = '/api/auth/email/confirm';
 const PASSKEYS = '/api/auth/passkeys';
 const LOGIN_MFA = '/api/auth/login/mfa';
 const MFA = '/api/auth/mfa';
+/** The calls that carry a DPoP proof: every sign-in, refresh and logout (docs/dpop.md). */
+const PROVEN = new Set([LOGIN, LOGIN_MFA, `${PASSKEYS}/login`, REFRESH, LOGOUT]);
 
 // A refresh that fails on the way is retried with the same token. Every retry must reach the
 // server inside its reuse window (docs/tokens.md "Reuse window", 30 s by default), or the retry
@@ -104,6 +115,7 @@ export class GatehouseClient {
   private readonly mode: 'bearer' | 'cookie';
   private readonly onSessionEnded: ((reason: SessionEndReason) => void) | undefined;
   private readonly webauthn: WebAuthnPlatform | undefined;
+  private readonly dpop: DpopProver | null;
 
   private held: Held | null = null;
   private restoring: Promise<void> | null = null;
@@ -127,6 +139,7 @@ export class GatehouseClient {
     this.fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
     this.onSessionEnded = options.onSessionEnded;
     this.webauthn = options.webauthn;
+    this.dpop = options.dpop === true ? new WebCryptoDpopProver() : (options.dpop || null);
   }
 
   /**
@@ -608,6 +621,8 @@ export class GatehouseClient {
     if (this.mode === 'bearer') {
       await this.storage.clear();
     }
+    // The next session gets a new key (docs/dpop.md "How clients keep their key").
+    await this.dpop?.reset();
   }
 
   /** Loads the saved tokens once, on first use; a failed load (a locked Keychain) is tried again next time. */
@@ -637,9 +652,16 @@ export class GatehouseClient {
     return this.fetchImpl(target, { ...init, headers });
   }
 
-  /** A POST to a Gatehouse token endpoint; the body is read inside the timeout too. */
+  /**
+   * A POST to a Gatehouse token endpoint; the body is read inside the timeout too. Sign-ins, refreshes and
+   * logouts carry a fresh DPoP proof when {@link GatehouseClientOptions.dpop} is on: each attempt of a retried
+   * refresh signs its own (a proof is accepted once), with the same key, so a retry gets the same successor.
+   */
   private async post(path: string, body: object | undefined, timeoutMs?: number): Promise<Answer> {
     const headers: Record<string, string> = { Accept: 'application/json' };
+    if (this.dpop !== null && PROVEN.has(path)) {
+      headers.DPoP = await this.dpop.proof('POST', this.baseUrl + path);
+    }
     const init: RequestInit = { method: 'POST', headers };
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';

@@ -2,7 +2,7 @@
  * `@gatehouse/client`: sign in to Gatehouse, keep the rotating refresh token safe, send
  * authenticated requests, and run the account calls (password reset, e-mail verification and
  * change, deletion, export) from browsers and React Native, and passkeys in the browser. Uses only `fetch`, `AbortController`
- * and `Promise`; no runtime dependencies.
+ * and `Promise`, and jose (with WebCrypto) for the DPoP proofs of device-bound refresh tokens.
  *
  * @packageDocumentation
  */
@@ -16,3 +16,6 @@ export {
 } from './errors.js';
 export { MemoryTokenStorage, type Tokens, type TokenStorage } from './storage.js';
 export { type Passkey, type PublicKeyCredentialStatics, type WebAuthnPlatform } from './passkeys.js';
+export {
+  IndexedDbDpopKeyStore, MemoryDpopKeyStore, WebCryptoDpopProver, defaultDpopKeyStore, type DpopKeyStore, type DpopProver,
+} from './dpop.js';

@@ -59,9 +59,10 @@ export async function waitUntilRefused(accessToken, timeoutMs = 10_000) {
  * `POST /api/auth/refresh` and, when told to, forwards the next refresh but cuts the connection
  * once the service has answered: the server rotates, the client never hears of it.
  */
-export async function startProxy(target = serviceUrl()) {
+export async function startProxy(target = serviceUrl(), { keepHost = false } = {}) {
   const upstream = new URL(target);
   const refreshTokens = [];
+  const refreshProofs = [];
   let dropNextRefresh = false;
 
   const server = http.createServer((request, response) => {
@@ -72,6 +73,7 @@ export async function startProxy(target = serviceUrl()) {
       let drop = false;
       if (request.method === 'POST' && request.url === '/api/auth/refresh') {
         refreshTokens.push(refreshTokenIn(body));
+        refreshProofs.push(request.headers.dpop ?? null);
         drop = dropNextRefresh;
         dropNextRefresh = false;
       }
@@ -80,7 +82,9 @@ export async function startProxy(target = serviceUrl()) {
         port: upstream.port,
         method: request.method,
         path: request.url,
-        headers: withoutHopByHop({ ...request.headers, host: upstream.host }),
+        // keepHost: as a proxy that passes the Host on, so that the service sees the URL the client called
+        // (what its DPoP proofs name; docs/dpop.md "The URL a proof names")
+        headers: withoutHopByHop(keepHost ? request.headers : { ...request.headers, host: upstream.host }),
       }, (answer) => {
         if (drop) {
           // Read the whole answer first, so the rotation has certainly happened.
@@ -101,6 +105,8 @@ export async function startProxy(target = serviceUrl()) {
     url: `http://127.0.0.1:${server.address().port}`,
     /** The token sent by each refresh call, in order (`null` for a body-less one). */
     refreshTokens,
+    /** The DPoP header of each refresh call, in order (`null` without one). */
+    refreshProofs,
     dropNextRefreshResponse() {
       dropNextRefresh = true;
     },

@@ -4,6 +4,9 @@ import dev.gatehouse.abuse.ClientAddress;
 import dev.gatehouse.abuse.RateLimits;
 import dev.gatehouse.ops.AuthMetrics;
 import dev.gatehouse.account.AccountSecurity;
+import dev.gatehouse.dpop.DpopMetrics;
+import dev.gatehouse.dpop.DpopProof;
+import dev.gatehouse.dpop.DpopProofs;
 import dev.gatehouse.account.EmailVerification;
 import dev.gatehouse.mfa.MfaRequests;
 import dev.gatehouse.mfa.MfaSignIn;
@@ -62,11 +65,15 @@ public class AuthResource {
     private final OptionalJsonBody optionalBody;
     private final SecurityIdentity identity;
     private final MfaSignIn mfaSignIn;
+    private final DpopProofs dpopProofs;
+    private final DpopMetrics dpopMetrics;
 
     AuthResource(Accounts accounts, SignIn signIn, RefreshTokens refreshTokens, RefreshQueue refreshQueue, TokenResponses tokenResponses,
                  AccountSecurity accountSecurity, EmailVerification emailVerification, RateLimits rateLimits, ClientAddress clientAddress,
                  AuthMetrics metrics, WebMode webMode, OptionalJsonBody optionalBody,
-                 SecurityIdentity identity, MfaSignIn mfaSignIn) {
+                 SecurityIdentity identity, MfaSignIn mfaSignIn, DpopProofs dpopProofs, DpopMetrics dpopMetrics) {
+        this.dpopProofs = dpopProofs;
+        this.dpopMetrics = dpopMetrics;
         this.mfaSignIn = mfaSignIn;
         this.optionalBody = optionalBody;
         this.webMode = webMode;
@@ -100,11 +107,12 @@ public class AuthResource {
                           @HeaderParam(WebMode.CLIENT_HEADER) String client) {
         requireBody(request);
         String clientIp = clientAddress.of(http);
-        Origin origin = new Origin(request.deviceName(), http.getHeader("User-Agent"), clientIp);
         RefreshTokens.Issued issued;
         try {
             rateLimits.check(RateLimits.Endpoint.LOGIN, clientIp);
-            issued = signIn.login(request, origin);
+            // docs/api.md "Account lockout": the proof before the lock, and a refused one counts for nothing
+            DpopProof deviceKey = dpopProofs.forSignIn(dpopProofs.presented(http));
+            issued = signIn.login(request, new Origin(request.deviceName(), http.getHeader("User-Agent"), clientIp, deviceKey));
         } catch (ProblemException e) {
             metrics.login(e.code().code());
             if (e.code() == ProblemCode.MFA_REQUIRED) {
@@ -124,11 +132,12 @@ public class AuthResource {
         requireBody(request);
         SecondFactor.Proof proof = MfaResource.proof(request.code(), request.recoveryCode());
         String clientIp = clientAddress.of(http);
-        Origin origin = new Origin(null, http.getHeader("User-Agent"), clientIp);
         RefreshTokens.Issued issued;
         try {
             rateLimits.check(RateLimits.Endpoint.LOGIN, clientIp);
-            issued = mfaSignIn.finish(request.mfaToken(), proof, origin);
+            // docs/dpop.md "Binding": the key of this call's proof, not the first step's
+            DpopProof deviceKey = dpopProofs.forSignIn(dpopProofs.presented(http));
+            issued = mfaSignIn.finish(request.mfaToken(), proof, new Origin(null, http.getHeader("User-Agent"), clientIp, deviceKey));
         } catch (ProblemException e) {
             metrics.mfaChallenge(e.code().code());
             throw e;
@@ -152,12 +161,21 @@ public class AuthResource {
             metrics.refresh(e.code().code());
             throw e;
         }
+        DpopProofs.Presented presented = dpopProofs.presented(http);
         // The access token is signed inside the queue's turn too: the signature is most of a refresh's CPU.
         return refreshQueue.run(() -> {
-            RefreshTokens.Outcome outcome = refreshTokens.rotate(token, clientIp);
+            // docs/dpop.md "Refreshing": a proof is verified only for a live bound session's token
+            RefreshTokens.Outcome outcome = refreshTokens.rotate(token, clientIp, key -> dpopProofs.forKey(presented, key));
             if (outcome instanceof RefreshTokens.Success success) {
                 metrics.refresh(success.retried() ? "retried" : "rotated");
                 return tokenResponses.of(success.issued(), WebMode.requested(client));
+            }
+            if (outcome == RefreshTokens.Refused.WRONG_KEY || outcome == RefreshTokens.Refused.PROOF_REUSED) {
+                if (outcome == RefreshTokens.Refused.PROOF_REUSED) {
+                    dpopMetrics.rejected(DpopMetrics.Reason.REPLAYED);
+                }
+                metrics.refresh("invalid_dpop_proof");
+                throw Problems.invalidDpopProof(); // nothing rotated, revoked or counted as a replay
             }
             if (outcome == RefreshTokens.Refused.REPLAYED) {
                 metrics.refresh("replayed");
@@ -178,7 +196,10 @@ public class AuthResource {
                                     schema = @Schema(implementation = RefreshRequest.class))) byte[] body, @HeaderParam("Content-Type") String contentType,
                            @HeaderParam(WebMode.CLIENT_HEADER) String client,
                            @HeaderParam("Origin") String origin, @Context HttpServerRequest http) {
-        refreshTokens.logout(refreshToken(optionalBody.read(body, contentType, RefreshRequest.class), cookie(http), client, origin));
+        String token = refreshToken(optionalBody.read(body, contentType, RefreshRequest.class), cookie(http), client, origin);
+        DpopProofs.Presented presented = dpopProofs.presented(http);
+        // docs/dpop.md "Logout": a bound session ends only with a proof from its key; 204 either way
+        refreshTokens.logout(token, key -> dpopProofs.forKey(presented, key));
         // docs/api.md "The gh_refresh cookie": logout clears the cookie, whichever way the token came
         return Response.noContent().cookie(webMode.clearedCookie()).build();
     }

@@ -13,6 +13,8 @@ import dev.gatehouse.passkey.Passkeys;
 import dev.gatehouse.passkey.RelyingParty;
 import dev.gatehouse.problem.ProblemException;
 import dev.gatehouse.problem.Problems;
+import dev.gatehouse.dpop.DpopProof;
+import dev.gatehouse.dpop.DpopProofs;
 import dev.gatehouse.session.Origin;
 import dev.gatehouse.token.RefreshTokens;
 import dev.gatehouse.user.Caller;
@@ -55,11 +57,13 @@ public class PasskeyResource {
     private final AuthMetrics metrics;
     private final SecurityIdentity identity;
     private final RelyingParty rp;
+    private final DpopProofs dpopProofs;
 
     PasskeyResource(PasskeyRegistration registration, PasskeySignIn signIn, Passkeys passkeys, TokenResponses tokenResponses,
                     RateLimits rateLimits, ClientAddress clientAddress, AuthMetrics metrics, SecurityIdentity identity,
-                    RelyingParty rp) {
+                    RelyingParty rp, DpopProofs dpopProofs) {
         this.rp = rp;
+        this.dpopProofs = dpopProofs;
         this.registration = registration;
         this.signIn = signIn;
         this.passkeys = passkeys;
@@ -107,9 +111,11 @@ public class PasskeyResource {
     public Response login(@Valid PasskeyRequests.Login request, @Context HttpServerRequest http,
                           @HeaderParam(WebMode.CLIENT_HEADER) String client) {
         requireBody(request);
-        Origin origin = new Origin(request.deviceName(), http.getHeader("User-Agent"), clientAddress.of(http));
+        rp.requireEnabled(); // off: 404, whatever the headers
         RefreshTokens.Issued issued;
         try {
+            DpopProof deviceKey = dpopProofs.forSignIn(dpopProofs.presented(http));
+            Origin origin = new Origin(request.deviceName(), http.getHeader("User-Agent"), clientAddress.of(http), deviceKey);
             issued = signIn.finish(request, origin);
         } catch (PasskeySignIn.Refused refused) {
             metrics.passkeyLogin(refused.refusal() == PasskeySignIn.Refusal.CLONE_SUSPECTED ? "clone_suspected"

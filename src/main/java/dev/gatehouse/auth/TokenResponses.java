@@ -21,7 +21,8 @@ class TokenResponses {
     Response of(RefreshTokens.Issued issued, boolean web) {
         AccessTokens.Issued access = accessTokens.issue(issued.subject());
         TokenResponse body = new TokenResponse(access.token(), "Bearer", access.expiresIn(),
-                web ? null : issued.refreshToken(), issued.refreshExpiresIn(), issued.subject().sessionId());
+                web ? null : issued.refreshToken(), issued.refreshExpiresIn(), issued.subject().sessionId(),
+                issued.bound() ? Boolean.TRUE : null);
         // RFC 6749 §5.1: token responses must not be cached.
         Response.ResponseBuilder response = Response.ok(body).header("Cache-Control", "no-store").header("Pragma", "no-cache");
         if (web) {

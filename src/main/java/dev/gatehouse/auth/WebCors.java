@@ -1,5 +1,6 @@
 package dev.gatehouse.auth;
 
+import dev.gatehouse.dpop.DpopProofs;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -17,7 +18,8 @@ import jakarta.inject.Singleton;
 public class WebCors {
 
     private static final String ALLOWED_METHODS = "GET, POST, PUT, DELETE";
-    private static final String ALLOWED_HEADERS = "Content-Type, Authorization, " + WebMode.CLIENT_HEADER;
+    /** {@code DPoP}: a browser app's proofs (docs/dpop.md), sent with its sign-ins, refreshes and logouts. */
+    private static final String ALLOWED_HEADERS = "Content-Type, Authorization, " + WebMode.CLIENT_HEADER + ", " + DpopProofs.HEADER;
 
     private final WebMode webMode;
 

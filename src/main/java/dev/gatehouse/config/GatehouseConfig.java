@@ -68,6 +68,8 @@ public interface GatehouseConfig {
 
     Mfa mfa();
 
+    Dpop dpop();
+
     DevDb devDb();
 
     interface Jwt {
@@ -257,6 +259,13 @@ public interface GatehouseConfig {
          */
         @WithDefault("PT30S")
         Duration requestReadTimeout();
+
+        /**
+         * The URL clients call Gatehouse at, when a proxy stands in front ({@code https://auth.example.com}, or
+         * with a path prefix the proxy strips). A DPoP proof's {@code htu} is checked against it plus the
+         * request's path (docs/dpop.md "The URL a proof names"); unset, against the URL the request reached.
+         */
+        Optional<String> publicBaseUrl();
     }
 
     /**
@@ -407,6 +416,17 @@ public interface GatehouseConfig {
 
         /** {@code TEAMID.bundle.id} entries for /.well-known/apple-app-site-association. */
         Optional<List<String>> appleAppIds();
+    }
+
+    /** docs/dpop.md "Configuration". */
+    interface Dpop {
+        /** When true, a sign-in without a DPoP proof gets 401 {@code invalid_dpop_proof}. */
+        @WithDefault("false")
+        boolean required();
+
+        /** How far a proof's {@code iat} may lie behind now; its {@code jti} is kept this long (and the clock skew). */
+        @WithDefault("PT60S")
+        Duration maxAge();
     }
 
     /** docs/mfa.md "Configuration". */

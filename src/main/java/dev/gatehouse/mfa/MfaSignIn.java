@@ -131,7 +131,7 @@ public class MfaSignIn {
         if (pending == null) {
             throw Problems.invalidMfaToken();
         }
-        Origin withDevice = new Origin(pending.deviceName(), origin.userAgent(), origin.ipAddress());
+        Origin withDevice = new Origin(pending.deviceName(), origin.userAgent(), origin.ipAddress(), origin.deviceKey());
         var amr = proof.isRecoveryCode() ? PASSWORD_AND_RECOVERY_CODE : PASSWORD_AND_OTP;
         try (LoginLockout.Attempt attempt = lockout.begin(pending.email(), origin.ipAddress(),
                 LoginLockout.Secret.SECOND_FACTOR)) {

@@ -40,8 +40,8 @@ public class ProblemResponsesFilter implements OASFilter {
 
     static {
         CODES.put("POST /api/auth/register", union(BODY, EnumSet.of(EMAIL_TAKEN, RATE_LIMITED)));
-        CODES.put("POST /api/auth/login", union(BODY, EnumSet.of(INVALID_CREDENTIALS, ACCOUNT_SUSPENDED, RATE_LIMITED)));
-        CODES.put("POST /api/auth/refresh", union(BODY, EnumSet.of(INVALID_REFRESH_TOKEN, RATE_LIMITED)));
+        CODES.put("POST /api/auth/login", union(BODY, EnumSet.of(INVALID_CREDENTIALS, INVALID_DPOP_PROOF, ACCOUNT_SUSPENDED, RATE_LIMITED)));
+        CODES.put("POST /api/auth/refresh", union(BODY, EnumSet.of(INVALID_REFRESH_TOKEN, INVALID_DPOP_PROOF, RATE_LIMITED)));
         CODES.put("POST /api/auth/logout", BODY);
         CODES.put("POST /api/auth/logout-all", BEARER);
         CODES.put("POST /api/auth/password", union(BODY, EnumSet.of(INVALID_CURRENT_PASSWORD, INVALID_TOKEN)));

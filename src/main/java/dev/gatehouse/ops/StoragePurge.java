@@ -96,6 +96,12 @@ public class StoragePurge {
                  where rotated_at < :cutoff and successor_sealed is not null
                  order by rotated_at limit :batch for update skip locked))""";
 
+    /*
+     * Used DPoP proofs (docs/dpop.md "Each proof once") are useless once no instance would accept them again. One
+     * statement, not batches: at most a few minutes of proofs are ever due, and no request locks them.
+     */
+    private static final String EXPIRED_DPOP_PROOFS = "delete from dpop_proofs where expires_at < :cutoff";
+
     private final GatehouseConfig.Purge config;
     private final Duration reuseGrace;
     private final Clock clock;
@@ -139,6 +145,18 @@ public class StoragePurge {
         } catch (RuntimeException e) {
             LOG.warnf("Erasing expired sealed successors failed: %s", e.getClass().getSimpleName());
         }
+        try {
+            purgeDpopProofs();
+        } catch (RuntimeException e) {
+            LOG.warnf("Deleting expired DPoP proofs failed: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    /** Used DPoP proofs past their keeping time, every minute whatever gatehouse.purge says: the table stays small. */
+    public long purgeDpopProofs() {
+        Instant now = clock.instant();
+        return QuarkusTransaction.requiringNew().call(() -> Panache.getEntityManager()
+                .createNativeQuery(EXPIRED_DPOP_PROOFS).setParameter("cutoff", now).executeUpdate());
     }
 
     public Report purge() {

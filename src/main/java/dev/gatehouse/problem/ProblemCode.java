@@ -8,6 +8,8 @@ public enum ProblemCode {
     INVALID_CREDENTIALS(401, "Invalid credentials"),
     INVALID_REFRESH_TOKEN(401, "Invalid refresh token"),
     INVALID_TOKEN(401, "Invalid token"),
+    /** A missing or invalid DPoP proof where one is needed (docs/dpop.md); answered with a {@code DPoP} challenge. */
+    INVALID_DPOP_PROOF(401, "Invalid DPoP proof"),
     ACCOUNT_SUSPENDED(403, "Account suspended"),
     FORBIDDEN(403, "Forbidden"),
     CSRF_REJECTED(403, "CSRF rejected"),

@@ -43,6 +43,10 @@ public class ProblemMappers {
         if (e instanceof RateLimitedException limited) {
             return Response.fromResponse(response).header("Retry-After", limited.retryAfterSeconds()).build();
         }
+        if (e.code() == ProblemCode.INVALID_DPOP_PROOF) {
+            // RFC 9449 §7.1: the challenge names the scheme and the error
+            return Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, "DPoP error=\"invalid_dpop_proof\"").build();
+        }
         if (e instanceof MfaRequiredException) {
             // it carries a secret (docs/mfa.md "Signing in")
             return Response.fromResponse(response).header(HttpHeaders.CACHE_CONTROL, "no-store").build();

@@ -23,6 +23,11 @@ public final class Problems {
         return new ProblemException(ProblemCode.INVALID_REFRESH_TOKEN, "The refresh token is not valid.");
     }
 
+    /** Every reason a proof is refused answers alike; the metric keeps the reason (docs/dpop.md "Refusals"). */
+    public static ProblemException invalidDpopProof() {
+        return new ProblemException(ProblemCode.INVALID_DPOP_PROOF, "A valid DPoP proof from the session's key is required.");
+    }
+
     public static ProblemException invalidCurrentPassword() {
         return new ProblemException(ProblemCode.INVALID_CURRENT_PASSWORD, "The current password is wrong.");
     }

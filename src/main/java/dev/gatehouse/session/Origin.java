@@ -1,7 +1,16 @@
 package dev.gatehouse.session;
 
-/** Where a login came from, as the session list shows it; every field is optional. */
-public record Origin(String deviceName, String userAgent, String ipAddress) {
+import dev.gatehouse.dpop.DpopProof;
+
+/**
+ * Where a login came from, as the session list shows it; every field is optional. {@code deviceKey}: the
+ * sign-in's verified DPoP proof, whose key the new session is bound to (docs/dpop.md), or null.
+ */
+public record Origin(String deviceName, String userAgent, String ipAddress, DpopProof deviceKey) {
+
+    public Origin(String deviceName, String userAgent, String ipAddress) {
+        this(deviceName, userAgent, ipAddress, null);
+    }
 
     /** A User-Agent is the client's to choose: only its first characters are kept. */
     static final int MAX_USER_AGENT = 512;

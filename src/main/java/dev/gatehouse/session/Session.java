@@ -58,6 +58,10 @@ public class Session extends PanacheEntityBase {
     @Column(name = "auth_time")
     public Instant authTime;
 
+    /** The RFC 7638 thumbprint of the key the session's refresh tokens are bound to (docs/dpop.md), or null. */
+    @Column(name = "dpop_jkt")
+    public String dpopJkt;
+
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(columnDefinition = "text[]")
     public List<String> amr;

@@ -1,6 +1,8 @@
 package dev.gatehouse.token;
 
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.dpop.DpopProof;
+import dev.gatehouse.dpop.UsedDpopProofs;
 import dev.gatehouse.event.SecurityEventKind;
 import dev.gatehouse.event.SecurityEvents;
 import dev.gatehouse.problem.Problems;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -50,7 +53,9 @@ public class RefreshTokens {
              where t.tokenHash = ?1""";
 
     /** What a rotation (or a login) hands back: who the access token is for, and the refresh token. */
-    public record Issued(AccessTokens.Subject subject, String refreshToken, Instant issuedAt, Instant refreshExpiresAt) {
+    /** {@code bound}: the session's refresh tokens need a DPoP proof from its key (docs/dpop.md). */
+    public record Issued(AccessTokens.Subject subject, String refreshToken, Instant issuedAt, Instant refreshExpiresAt,
+                         boolean bound) {
 
         /** Seconds the refresh token has left, counted from when this answer was made. */
         public long refreshExpiresIn() {
@@ -76,18 +81,27 @@ public class RefreshTokens {
          */
         NOT_SEALED,
         /** Reused outside the reuse window: the session is now revoked (docs/tokens.md "Replay detection"). */
-        REPLAYED
+        REPLAYED,
+        /**
+         * A bound session's token without a valid proof from its key (docs/dpop.md "Refreshing"): nothing
+         * rotated, revoked or counted as a replay.
+         */
+        WRONG_KEY,
+        /** The same, with a valid proof from its key that was used before. */
+        PROOF_REUSED
     }
 
     private final RotationStatement rotation;
     private final SessionRevocation revocation;
     private final RefreshTokenCodec codec;
     private final SecurityEvents events;
+    private final UsedDpopProofs usedProofs;
     private final GatehouseConfig config;
     private final Clock clock;
 
     RefreshTokens(RotationStatement rotation, SessionRevocation revocation, RefreshTokenCodec codec,
-                  SecurityEvents events, GatehouseConfig config, Clock clock) {
+                  SecurityEvents events, UsedDpopProofs usedProofs, GatehouseConfig config, Clock clock) {
+        this.usedProofs = usedProofs;
         this.rotation = rotation;
         this.revocation = revocation;
         this.codec = codec;
@@ -121,6 +135,11 @@ public class RefreshTokens {
             if (!user.isActive()) {
                 throw Problems.accountSuspended();
             }
+            // docs/dpop.md "Binding": a sign-in's proof is spent with the session it makes, once the credentials held
+            DpopProof deviceKey = origin.deviceKey();
+            if (deviceKey != null && !usedProofs.record(deviceKey)) {
+                throw Problems.invalidDpopProof();
+            }
             if (rehash != null) {
                 user.passwordHash = rehash;
                 user.updatedAt = now;
@@ -136,6 +155,7 @@ public class RefreshTokens {
             session.createdAt = now;
             session.authTime = now;
             session.amr = List.copyOf(amr);
+            session.dpopJkt = deviceKey == null ? null : deviceKey.thumbprint();
             session.lastUsedAt = now;
             session.absoluteEnd = absoluteEnd;
             session.refreshExpiresAt = expiresAt;
@@ -149,7 +169,7 @@ public class RefreshTokens {
             Session.flush(); // the cap below counts the new session
             revocation.revokeBeyond(userId, config.session().maxPerUser(), now, REASON_SESSION_LIMIT);
             return new Issued(new AccessTokens.Subject(userId, user.email, List.copyOf(user.roles), session.id,
-                    user.securityStamp, user.emailVerified, now, session.amr), token, now, expiresAt);
+                    user.securityStamp, user.emailVerified, now, session.amr), token, now, expiresAt, deviceKey != null);
         });
     }
 
@@ -157,9 +177,10 @@ public class RefreshTokens {
      * docs/tokens.md "Rotation". The common case is two autocommit statements on one connection
      * (the token's session, then the rotation); when the token could not rotate, {@link #settle}
      * decides why in one transaction.
-     * {@code clientIp} only goes into a replay's security event.
+     * {@code clientIp} only goes into a replay's security event. {@code proofFor} is asked only for a token
+     * of a live bound session: the thumbprint in, a valid proof from that key (or null) out (docs/dpop.md "Refreshing").
      */
-    public Outcome rotate(String token, String clientIp) {
+    public Outcome rotate(String token, String clientIp, Function<String, DpopProof> proofFor) {
         if (!codec.looksValid(token)) {
             return Refused.INVALID;
         }
@@ -171,11 +192,14 @@ public class RefreshTokens {
         Duration window = config.refreshToken().reuseGrace();
         boolean sealing = !window.isZero() && !window.isNegative();
         Instant now = clock.instant();
-        RotationStatement.Attempt attempt = rotation.rotate(hash,
+        RotationStatement.Attempt attempt = rotation.rotate(hash, proofFor,
                 sessionId -> sealing ? codec.seal(token, successor, sessionId) : null, successorHash, now,
                 now.plus(config.refreshToken().ttl()), config.refreshToken().history());
         if (!attempt.known()) {
             return Refused.INVALID;
+        }
+        if (attempt.refused() != null) {
+            return attempt.refused();
         }
         Rotated rotated = attempt.rotated();
         if (rotated != null) {
@@ -183,7 +207,7 @@ public class RefreshTokens {
             Instant expiresAt = earliest(now.plus(config.refreshToken().ttl()), rotated.sessionEnd());
             AccessTokens.Subject subject = new AccessTokens.Subject(rotated.userId(), rotated.email(), rotated.roles(),
                     rotated.sessionId(), rotated.stamp(), rotated.emailVerified(), rotated.authTime(), rotated.amr());
-            return new Success(new Issued(subject, successor, now, expiresAt), false);
+            return new Success(new Issued(subject, successor, now, expiresAt, attempt.bound()), false);
         }
         return QuarkusTransaction.requiringNew().call(() -> settle(token, hash, clientIp));
     }
@@ -223,7 +247,7 @@ public class RefreshTokens {
             AccessTokens.Subject subject = new AccessTokens.Subject(user.id, user.email, List.copyOf(user.roles),
                     session.id, user.securityStamp, user.emailVerified,
                     session.authTime == null ? session.createdAt : session.authTime, session.amr);
-            return new Success(new Issued(subject, successor, now, next.expiresAt), true);
+            return new Success(new Issued(subject, successor, now, next.expiresAt, session.dpopJkt != null), true);
         }
 
         // Anything else on a live session is a replay: the whole family goes.
@@ -237,14 +261,26 @@ public class RefreshTokens {
         return Refused.REPLAYED;
     }
 
-    /** RFC 7009 style: revokes the token's session if there is one; silent otherwise. */
-    public void logout(String token) {
+    /**
+     * RFC 7009 style: revokes the token's session if there is one; silent otherwise. A bound session only with a
+     * proof from its key ({@code proofFor} as for {@link #rotate}): a thief holding the token alone cannot end
+     * the victim's session (docs/dpop.md "Logout").
+     */
+    public void logout(String token, Function<String, DpopProof> proofFor) {
         if (!codec.looksValid(token)) {
             return;
         }
         byte[] hash = RefreshTokenCodec.hash(token);
-        QuarkusTransaction.requiringNew().run(() -> RefreshToken.findByHash(hash)
-                .ifPresent(found -> revocation.revoke(found.sessionId, clock.instant(), REASON_LOGOUT)));
+        QuarkusTransaction.requiringNew().run(() -> RefreshToken.findByHash(hash).ifPresent(found -> {
+            Session session = Session.findById(found.sessionId);
+            if (session.dpopJkt != null) {
+                DpopProof proof = proofFor.apply(session.dpopJkt);
+                if (proof == null || !usedProofs.record(proof)) {
+                    return;
+                }
+            }
+            revocation.revoke(found.sessionId, clock.instant(), REASON_LOGOUT);
+        }));
     }
 
     private static Instant earliest(Instant a, Instant b) {

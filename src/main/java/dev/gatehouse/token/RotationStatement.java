@@ -1,5 +1,7 @@
 package dev.gatehouse.token;
 
+import dev.gatehouse.dpop.DpopProof;
+import dev.gatehouse.dpop.UsedDpopProof;
 import dev.gatehouse.session.Session;
 import dev.gatehouse.user.UserStatus;
 import io.agroal.api.AgroalDataSource;
@@ -31,8 +33,18 @@ class RotationStatement {
                    boolean emailVerified, Instant authTime, List<String> amr) {
     }
 
-    /** The session of a token, read before the rotation: the sealed successor is bound to it. */
-    private static final String SESSION_OF = "select session_id from refresh_tokens where token_hash = ?";
+    /*
+     * The session of a token, read before the rotation: the sealed successor is bound to it. With it the key
+     * the session is bound to (docs/dpop.md "Refreshing"), and whether the token could still be used at all:
+     * a bound session's token that is expired, or whose session or user is dead, answers invalid_refresh_token
+     * before any proof is looked at.
+     */
+    private static final String SESSION_OF = """
+            select t.session_id, s.dpop_jkt,
+                   t.expires_at > ? and\s""" + Session.liveSql("s", "?") + " and u.status = " + UserStatus.ACTIVE.sqlLiteral() + """
+
+              from refresh_tokens t join sessions s on s.id = t.session_id join users u on u.id = s.user_id
+             where t.token_hash = ?""";
 
     /*
      * The update is the atomic compare-and-set: of N concurrent requests with the same token (on any
@@ -92,10 +104,16 @@ class RotationStatement {
         this.dataSource = dataSource;
     }
 
-    /** The outcome of {@link #rotate}: an unknown token, one that did not rotate, or the rotation's result. */
-    record Attempt(boolean known, Rotated rotated) {
-        static final Attempt UNKNOWN = new Attempt(false, null);
-        static final Attempt NOT_ROTATED = new Attempt(true, null);
+    /**
+     * The outcome of {@link #rotate}: an unknown token, one refused for want of its key's proof, one that did not
+     * rotate, or the rotation's result. {@code bound}: the session is bound to a key.
+     */
+    record Attempt(boolean known, RefreshTokens.Refused refused, Rotated rotated, boolean bound) {
+        static final Attempt UNKNOWN = new Attempt(false, null, null, false);
+
+        static Attempt refused(RefreshTokens.Refused why) {
+            return new Attempt(true, why, null, true);
+        }
     }
 
     /**
@@ -104,25 +122,55 @@ class RotationStatement {
      * value on its row. Both statements on one pooled connection: a database that is down fails the
      * request once, within the pool's acquisition timeout, not twice. Not rotated when the token may
      * not rotate (used, expired, its session not live or its user not active), and then nothing changed.
+     * A token of a bound session goes on only with the proof {@code proofFor} verifies for the session's key,
+     * spent here on the same connection; without one nothing changes (docs/dpop.md "Refreshing").
      */
-    Attempt rotate(byte[] hash, Function<UUID, byte[]> sealFor, byte[] successorHash, Instant now, Instant ttlEnd,
-                   int history) {
+    Attempt rotate(byte[] hash, Function<String, DpopProof> proofFor, Function<UUID, byte[]> sealFor, byte[] successorHash,
+                   Instant now, Instant ttlEnd, int history) {
         try (Connection connection = dataSource.getConnection()) {
             UUID sessionId;
+            String boundTo;
+            boolean usable;
             try (PreparedStatement select = connection.prepareStatement(SESSION_OF)) {
-                select.setBytes(1, hash);
+                OffsetDateTime timestamp = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+                select.setObject(1, timestamp);
+                select.setObject(2, timestamp);
+                select.setBytes(3, hash);
                 try (ResultSet row = select.executeQuery()) {
                     if (!row.next()) {
                         return Attempt.UNKNOWN;
                     }
                     sessionId = row.getObject(1, UUID.class);
+                    boundTo = row.getString(2);
+                    usable = row.getBoolean(3);
+                }
+            }
+            if (boundTo != null) {
+                if (!usable) {
+                    return Attempt.UNKNOWN; // the token first: nothing is left to prove a key for
+                }
+                DpopProof proof = proofFor.apply(boundTo);
+                if (proof == null) {
+                    return Attempt.refused(RefreshTokens.Refused.WRONG_KEY);
+                }
+                if (!record(connection, proof)) {
+                    return Attempt.refused(RefreshTokens.Refused.PROOF_REUSED);
                 }
             }
             Rotated rotated = rotate(connection, hash, sessionId, successorHash, sealFor.apply(sessionId), now, ttlEnd,
                     history);
-            return rotated == null ? Attempt.NOT_ROTATED : new Attempt(true, rotated);
+            return new Attempt(true, null, rotated, boundTo != null);
         } catch (SQLException e) {
             throw new IllegalStateException("rotation failed", e); // classified (503 or 500) by the problem mappers
+        }
+    }
+
+    /** {@link UsedDpopProof#RECORD}: true the first time the proof is seen, on any instance. */
+    private static boolean record(Connection connection, DpopProof proof) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(UsedDpopProof.RECORD)) {
+            insert.setBytes(1, proof.hash());
+            insert.setObject(2, OffsetDateTime.ofInstant(proof.keepUntil(), ZoneOffset.UTC));
+            return insert.executeUpdate() == 1;
         }
     }
 

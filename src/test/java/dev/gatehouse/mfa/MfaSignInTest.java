@@ -1,6 +1,7 @@
 package dev.gatehouse.mfa;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.dpop.DeviceKey;
 import dev.gatehouse.support.Api;
 import dev.gatehouse.support.Db;
 import dev.gatehouse.support.Metrics;
@@ -90,6 +91,29 @@ class MfaSignInTest {
         String refreshed = Api.refresh(second.path("refreshToken")).accessToken();
         assertEquals(claims.path("amr"), claims(refreshed).path("amr"));
         assertEquals(claims.path("auth_time"), claims(refreshed).path("auth_time"));
+    }
+
+    /** docs/dpop.md "Binding": the key of the second step's proof binds the session, not the first step's. */
+    @Test
+    void theSecondStepsProofBindsTheSession() {
+        SecondFactors.Enabled user = enabledUser(db, clock);
+        DeviceKey first = DeviceKey.create();
+        DeviceKey second = DeviceKey.create();
+        String mfaToken = given().contentType(ContentType.JSON).header("DPoP", first.post("/api/auth/login"))
+                .body(Map.of("email", user.account().email(), "password", user.account().password()))
+                .post("/api/auth/login").then().statusCode(403).extract().path("mfaToken");
+        String code = nextCode(user, clock);
+        // a proof for another URL at the second step: refused before the code is looked at, and the code stays usable
+        given().contentType(ContentType.JSON).header("DPoP", second.post("/api/auth/login"))
+                .body(Map.of("mfaToken", mfaToken, "code", code)).post("/api/auth/login/mfa")
+                .then().statusCode(401).body("code", equalTo("invalid_dpop_proof"));
+        String token = given().contentType(ContentType.JSON).header("DPoP", second.post("/api/auth/login/mfa"))
+                .body(Map.of("mfaToken", mfaToken, "code", code)).post("/api/auth/login/mfa")
+                .then().statusCode(200).body("refreshTokenBound", equalTo(true)).extract().path("refreshToken");
+        given().contentType(ContentType.JSON).header("DPoP", first.post("/api/auth/refresh")).body(Map.of("refreshToken", token))
+                .post("/api/auth/refresh").then().statusCode(401).body("code", equalTo("invalid_dpop_proof"));
+        given().contentType(ContentType.JSON).header("DPoP", second.post("/api/auth/refresh")).body(Map.of("refreshToken", token))
+                .post("/api/auth/refresh").then().statusCode(200);
     }
 
     @Test

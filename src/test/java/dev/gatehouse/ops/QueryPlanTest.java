@@ -1,5 +1,6 @@
 package dev.gatehouse.ops;
 
+import dev.gatehouse.dpop.DeviceKey;
 import dev.gatehouse.support.Api;
 import dev.gatehouse.support.Api.Tokens;
 import dev.gatehouse.support.Db;
@@ -52,7 +53,7 @@ class QueryPlanTest {
     /** Statements the flows must have run: without them the collection is broken, not the plans good. */
     private static final List<String> EXPECTED = List.of(
             "from users",                                        // the login's and registration's look-up
-            "select session_id from refresh_tokens where token_hash", // RotationStatement, plain JDBC
+            "select t.session_id, s.dpop_jkt",                   // RotationStatement, plain JDBC
             "with rotated as",                                   // the rotation itself
             "update sessions set revoked_at",                    // revoke-all and the session cap
             "delete from sessions where id",                      // the purge
@@ -133,6 +134,16 @@ class QueryPlanTest {
         Tokens last = Api.login(new Api.Account(user.email(), "another horse battery", user.id()));
         given().contentType("application/json").body(Map.of("refreshToken", last.refreshToken()))
                 .post("/api/auth/logout").then().statusCode(204);
+        // a session bound to a DPoP key (docs/dpop.md): its sign-in, refresh and logout with proofs
+        DeviceKey key = DeviceKey.create();
+        String bound = given().contentType("application/json").header("DPoP", key.post("/api/auth/login"))
+                .body(Map.of("email", user.email(), "password", "another horse battery"))
+                .post("/api/auth/login").then().statusCode(200).extract().path("refreshToken");
+        String boundNext = given().contentType("application/json").header("DPoP", key.post("/api/auth/refresh"))
+                .body(Map.of("refreshToken", bound)).post("/api/auth/refresh").then().statusCode(200)
+                .extract().path("refreshToken");
+        given().contentType("application/json").header("DPoP", key.post("/api/auth/logout"))
+                .body(Map.of("refreshToken", boundNext)).post("/api/auth/logout").then().statusCode(204);
 
         String users = "/api/admin/users";
         bearer(admin).queryParam("email", user.email()).get(users).then().statusCode(200);

@@ -3,6 +3,7 @@ package dev.gatehouse.ops;
 import dev.gatehouse.support.Api;
 import dev.gatehouse.support.Db;
 import io.quarkus.test.junit.QuarkusTest;
+import dev.gatehouse.dpop.DeviceKey;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -98,5 +99,25 @@ class StoragePurgeTest {
         assertTrue(report.oneTimeSecrets() >= 1, report.toString());
         assertEquals(0L, db.count("select count(*) from passkey_flows where id = ?", UUID.fromString(expired)));
         assertEquals(1L, db.count("select count(*) from passkey_flows where id = ?", UUID.fromString(open)));
+    }
+
+    @Test
+    void deletesUsedDpopProofsOnceNoInstanceWouldTakeThemAgain() {
+        // docs/dpop.md "Each proof once": a used proof is kept only while its iat would still pass
+        DeviceKey key = DeviceKey.create();
+        Api.Account account = Api.register();
+        given().contentType("application/json").header("DPoP", key.post("/api/auth/login"))
+                .body(java.util.Map.of("email", account.email(), "password", account.password()))
+                .post("/api/auth/login").then().statusCode(200);
+        byte[] stale = new byte[32];
+        new java.security.SecureRandom().nextBytes(stale);
+        db.update("insert into dpop_proofs (proof_hash, expires_at) values (?, now() - interval '1 second')", (Object) stale);
+        long kept = db.count("select count(*) from dpop_proofs where expires_at > now() + interval '60 seconds'");
+        assertTrue(kept >= 1);
+
+        assertTrue(purge.purgeDpopProofs() >= 1);
+
+        assertEquals(0L, db.count("select count(*) from dpop_proofs where expires_at < now()"));
+        assertEquals(kept, db.count("select count(*) from dpop_proofs where expires_at > now() + interval '60 seconds'"));
     }
 }

@@ -2,6 +2,7 @@ package dev.gatehouse.packaged;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.dpop.DeviceKey;
 import dev.gatehouse.mfa.TotpCodes;
 import dev.gatehouse.support.Cluster;
 import dev.gatehouse.support.PackagedApp;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MultiInstanceIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PUBLIC_URL = "https://auth.cluster.test";
     private static Cluster cluster;
     private static PackagedApp a;
     private static PackagedApp b;
@@ -46,7 +50,9 @@ class MultiInstanceIT {
                 "GATEHOUSE_PASSKEYS_RP_ID", "shop.test",
                 "GATEHOUSE_PASSKEYS_ORIGINS", SoftwareAuthenticator.WEB_ORIGIN + "," + SoftwareAuthenticator.ANDROID_ORIGIN,
                 "GATEHOUSE_PASSKEYS_ANDROID_APPS", "dev.gatehouse.shop=29c333cb8666c120880f457c3c6d404cee48924f79a161641aa77ac095b91d6b",
-                "GATEHOUSE_PASSKEYS_APPLE_APP_IDS", "ABCDE12345.dev.gatehouse.shop"));
+                "GATEHOUSE_PASSKEYS_APPLE_APP_IDS", "ABCDE12345.dev.gatehouse.shop",
+                // docs/dpop.md "The URL a proof names": both instances behind one public URL
+                "GATEHOUSE_HTTP_PUBLIC_BASE_URL", PUBLIC_URL));
         a = cluster.instance(0);
         b = cluster.instance(1);
     }
@@ -87,6 +93,38 @@ class MultiInstanceIT {
         Response next = refresh(b, successor);
         assertEquals(200, next.statusCode());
         me(a, next.path("accessToken"), 200);
+    }
+
+    /** docs/dpop.md "Each proof once": one proof sent to both instances at once refreshes once; the session lives on. */
+    @Test
+    void oneDpopProofSentToBothInstancesAtOnceRefreshesOnce() throws Exception {
+        String email = "dpop-" + UUID.randomUUID() + "@cluster.test";
+        register(a, email);
+        DeviceKey key = DeviceKey.create();
+        String token = given().baseUri(a.baseUri()).contentType(ContentType.JSON)
+                .header("DPoP", key.proof("POST", PUBLIC_URL + "/api/auth/login", Instant.now(), UUID.randomUUID().toString()))
+                .body(Map.of("email", email, "password", "correct horse battery")).post("/api/auth/login")
+                .then().statusCode(200).body("refreshTokenBound", equalTo(true)).extract().path("refreshToken");
+        String proof = key.proof("POST", PUBLIC_URL + "/api/auth/refresh", Instant.now(), UUID.randomUUID().toString());
+        List<Response> responses = Parallel.run(8, i -> given().baseUri((i % 2 == 0 ? a : b).baseUri())
+                .contentType(ContentType.JSON).header("DPoP", proof).body(Map.of("refreshToken", token)).post("/api/auth/refresh"));
+        List<Response> won = responses.stream().filter(r -> r.statusCode() == 200).toList();
+        assertEquals(1, won.size(), responses.stream().map(Response::asString).toList().toString());
+        for (Response response : responses) {
+            if (response.statusCode() != 200) {
+                assertEquals(401, response.statusCode());
+                assertEquals("invalid_dpop_proof", response.path("code"));
+            }
+        }
+        // a retry with a fresh proof on the other instance gets the same successor, which then rotates
+        Response retried = given().baseUri(b.baseUri()).contentType(ContentType.JSON)
+                .header("DPoP", key.proof("POST", PUBLIC_URL + "/api/auth/refresh", Instant.now(), UUID.randomUUID().toString()))
+                .body(Map.of("refreshToken", token)).post("/api/auth/refresh");
+        assertEquals(200, retried.statusCode(), retried.asString());
+        assertEquals((String) won.get(0).path("refreshToken"), retried.path("refreshToken"));
+        given().baseUri(a.baseUri()).contentType(ContentType.JSON)
+                .header("DPoP", key.proof("POST", PUBLIC_URL + "/api/auth/refresh", Instant.now(), UUID.randomUUID().toString()))
+                .body(Map.of("refreshToken", retried.path("refreshToken"))).post("/api/auth/refresh").then().statusCode(200);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.gatehouse.passkey;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.dpop.DeviceKey;
 import dev.gatehouse.support.Api;
 import dev.gatehouse.support.Db;
 import dev.gatehouse.support.Metrics;
@@ -63,6 +64,28 @@ class PasskeySignInTest {
         assertEquals("required", options.path("userVerification").asText());
         assertEquals(300000, options.path("timeout").asLong());
         assertTrue(options.path("allowCredentials").isMissingNode() || options.path("allowCredentials").isEmpty());
+    }
+
+    /** docs/dpop.md "Binding": a passkey sign-in with a DPoP proof binds its session like a password login. */
+    @Test
+    void aPasskeySignInWithAProofIsBoundToItsKey() {
+        Ceremonies.SignedIn user = verifiedUser(db);
+        SoftwareAuthenticator authenticator = SoftwareAuthenticator.es256();
+        Ceremonies.register(user, authenticator, SoftwareAuthenticator.WEB_ORIGIN);
+        DeviceKey key = DeviceKey.create();
+        Ceremonies.Options options = loginOptions();
+        // an invalid proof: 401 invalid_dpop_proof, and the flow is not spent
+        given().contentType(ContentType.JSON).header("DPoP", key.post("/api/auth/login"))
+                .body(Map.of("flowId", options.flowId(), "credential", authenticator.get(options.publicKey(), SoftwareAuthenticator.WEB_ORIGIN)))
+                .post("/api/auth/passkeys/login").then().statusCode(401).body("code", equalTo("invalid_dpop_proof"));
+        Ceremonies.Options again = loginOptions();
+        String token = given().contentType(ContentType.JSON).header("DPoP", key.post("/api/auth/passkeys/login"))
+                .body(Map.of("flowId", again.flowId(), "credential", authenticator.get(again.publicKey(), SoftwareAuthenticator.WEB_ORIGIN)))
+                .post("/api/auth/passkeys/login").then().statusCode(200).body("refreshTokenBound", equalTo(true))
+                .extract().path("refreshToken");
+        Api.refreshResponse(token).then().statusCode(401).body("code", equalTo("invalid_dpop_proof"));
+        given().contentType(ContentType.JSON).header("DPoP", key.post("/api/auth/refresh")).body(Map.of("refreshToken", token))
+                .post("/api/auth/refresh").then().statusCode(200).body("refreshTokenBound", equalTo(true));
     }
 
     @Test

@@ -25,12 +25,19 @@ final class AuthApi {
     static final long FIRST_BACKOFF_MILLIS = 200;
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
 
+    /** The calls that carry a DPoP proof when a device key is set: every sign-in, refresh and logout (docs/dpop.md). */
+    private static final java.util.Set<String> PROVEN = java.util.Set.of("api/auth/login", "api/auth/login/mfa",
+            "api/auth/passkeys/login", "api/auth/refresh", "api/auth/logout");
+
     private final HttpUrl baseUrl;
     private final OkHttpClient calls;
     private final OkHttpClient refreshCalls;
+    private final DpopProofs dpop;
 
-    AuthApi(HttpUrl baseUrl, OkHttpClient client) {
+    /** {@code dpop}: null without a device key. */
+    AuthApi(HttpUrl baseUrl, OkHttpClient client, DpopProofs dpop) {
         this.baseUrl = baseUrl;
+        this.dpop = dpop;
         // A 401 from a token endpoint is the answer, never a cue to refresh: no authenticator here.
         this.calls = client.newBuilder().authenticator(Authenticator.NONE).build();
         // The refresh retries by itself (below), with the same token and a bounded time, so
@@ -147,10 +154,19 @@ final class AuthApi {
         return status == 502 || status == 503 || status == 504;
     }
 
-    private Request post(String path, JSONObject json) {
+    /**
+     * A POST to a token endpoint. Sign-ins, refreshes and logouts carry a fresh DPoP proof when a device key is
+     * set: each attempt of a retried refresh signs its own (a proof is accepted once), with the same key, so a
+     * retry gets the same successor.
+     */
+    private Request post(String path, JSONObject json) throws IOException {
         HttpUrl url = baseUrl.newBuilder().addPathSegments(path).build();
-        return new Request.Builder().url(url).header("Accept", "application/json")
-                .post(RequestBody.create(json.toString(), JSON)).build();
+        Request.Builder request = new Request.Builder().url(url).header("Accept", "application/json")
+                .post(RequestBody.create(json.toString(), JSON));
+        if (dpop != null && PROVEN.contains(path)) {
+            request.header("DPoP", dpop.proof("POST", url));
+        }
+        return request.build();
     }
 
     /**

@@ -51,6 +51,7 @@ public final class GatehouseAuth {
     private final SessionListener listener;
     private final Set<String> apiHosts;
     private final OkHttpClient authenticatedClient;
+    private final DpopKeys dpopKeys;
 
     private final Object lock = new Object();
     /** What the interceptor sends; guarded by {@code lock}, loaded from the store on first use. */
@@ -60,7 +61,8 @@ public final class GatehouseAuth {
     private CompletableFuture<String> refreshing;
 
     private GatehouseAuth(Builder builder) {
-        this.api = new AuthApi(builder.baseUrl, builder.client);
+        this.dpopKeys = builder.dpopKeys;
+        this.api = new AuthApi(builder.baseUrl, builder.client, dpopKeys == null ? null : new DpopProofs(dpopKeys));
         this.store = builder.store;
         this.listener = builder.listener;
         this.apiHosts = Collections.unmodifiableSet(new HashSet<>(builder.apiHosts));
@@ -561,13 +563,16 @@ public final class GatehouseAuth {
         }
     }
 
-    /** Caller holds {@code lock}. */
+    /** Caller holds {@code lock}. The next session gets a new device key (docs/dpop.md "How clients keep their key"). */
     private void forget() throws IOException {
         try {
             store.clear();
         } finally {
             held = null;
             restored = true;
+            if (dpopKeys != null) {
+                dpopKeys.reset();
+            }
         }
     }
 
@@ -592,6 +597,7 @@ public final class GatehouseAuth {
         private OkHttpClient client;
         private TokenStore store = new MemoryTokenStore();
         private SessionListener listener = reason -> { };
+        private DpopKeys dpopKeys;
 
         private Builder(HttpUrl baseUrl) {
             this.baseUrl = baseUrl;
@@ -612,6 +618,17 @@ public final class GatehouseAuth {
 
         public Builder sessionListener(SessionListener listener) {
             this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /**
+         * Device-bound refresh tokens (docs/dpop.md): every sign-in, refresh and logout carries a DPoP proof signed
+         * with this key, and Gatehouse binds the session's refresh tokens to it. {@link DpopKeys#inMemory()}, or an
+         * Android Keystore key (README). Default: none. Behind a proxy, Gatehouse's
+         * {@code gatehouse.http.public-base-url} must be this base URL.
+         */
+        public Builder dpop(DpopKeys keys) {
+            this.dpopKeys = Objects.requireNonNull(keys);
             return this;
         }
 
