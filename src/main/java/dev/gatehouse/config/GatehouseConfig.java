@@ -70,6 +70,8 @@ public interface GatehouseConfig {
 
     Dpop dpop();
 
+    RevocationFeed revocationFeed();
+
     DevDb devDb();
 
     interface Jwt {
@@ -416,6 +418,15 @@ public interface GatehouseConfig {
 
         /** {@code TEAMID.bundle.id} entries for /.well-known/apple-app-site-association. */
         Optional<List<String>> appleAppIds();
+    }
+
+    /** docs/revocation-feed.md "Configuration". */
+    interface RevocationFeed {
+        /**
+         * The secrets resource servers present as {@code Authorization: Bearer <secret>}, each at least 32
+         * bytes; several during a rotation. Empty: the feed is off (404) and no facts are written.
+         */
+        Optional<List<String>> secrets();
     }
 
     /** docs/dpop.md "Configuration". */

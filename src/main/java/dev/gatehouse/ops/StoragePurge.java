@@ -102,13 +102,21 @@ public class StoragePurge {
      */
     private static final String EXPIRED_DPOP_PROOFS = "delete from dpop_proofs where expires_at < :cutoff";
 
+    /*
+     * Revocation-feed facts (docs/revocation-feed.md "Retention") matter while a token issued before them can still be
+     * accepted: the access-token ttl and the clock skew. Numbered ones only: an unnumbered fact is numbered first.
+     */
+    private static final String OLD_REVOCATION_FACTS = "delete from revocation_facts where at < :cutoff and seq is not null";
+
     private final GatehouseConfig.Purge config;
+    private final Duration factRetention;
     private final Duration reuseGrace;
     private final Clock clock;
 
     StoragePurge(GatehouseConfig config, Clock clock) {
         this.config = config.purge();
         this.reuseGrace = config.refreshToken().reuseGrace();
+        this.factRetention = config.accessToken().ttl().plus(config.jwt().clockSkew());
         this.clock = clock;
     }
 
@@ -150,6 +158,18 @@ public class StoragePurge {
         } catch (RuntimeException e) {
             LOG.warnf("Deleting expired DPoP proofs failed: %s", e.getClass().getSimpleName());
         }
+        try {
+            purgeRevocationFacts();
+        } catch (RuntimeException e) {
+            LOG.warnf("Deleting old revocation-feed facts failed: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    /** Feed facts older than the access-token ttl and the skew, every minute: the feed holds what can still matter. */
+    public long purgeRevocationFacts() {
+        Instant cutoff = clock.instant().minus(factRetention);
+        return QuarkusTransaction.requiringNew().call(() -> Panache.getEntityManager()
+                .createNativeQuery(OLD_REVOCATION_FACTS).setParameter("cutoff", cutoff).executeUpdate());
     }
 
     /** Used DPoP proofs past their keeping time, every minute whatever gatehouse.purge says: the table stays small. */

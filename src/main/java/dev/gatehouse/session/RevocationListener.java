@@ -1,5 +1,7 @@
 package dev.gatehouse.session;
 
+import dev.gatehouse.feed.RevocationStream;
+
 import dev.gatehouse.config.GatehouseConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -47,11 +49,14 @@ public class RevocationListener {
     private volatile Connection connection;
     private Thread thread;
 
-    RevocationListener(SessionStates states, GatehouseConfig config,
+    private final RevocationStream feed;
+
+    RevocationListener(SessionStates states, RevocationStream feed, GatehouseConfig config,
                        @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
                        @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
                        @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.states = states;
+        this.feed = feed;
         this.enabled = config.sessionCache().enabled();
         this.url = url;
         this.username = username;
@@ -172,6 +177,7 @@ public class RevocationListener {
                     seen |= message.equals(nonce);
                 } else {
                     Revocations.apply(message, states);
+                    feed.wake(); // docs/revocation-feed.md: a revocation on any instance reaches this one's streams now
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.gatehouse.session;
 
 import dev.gatehouse.common.AfterCommit;
+import dev.gatehouse.feed.RevocationFacts;
 import dev.gatehouse.ops.AuthMetrics;
 import jakarta.inject.Singleton;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -9,7 +10,8 @@ import java.util.UUID;
 
 /**
  * Announces revocations to every instance within 1 second
- * (docs/tokens.md "Revocation reaches every instance within 1 s"). Must be called inside the
+ * (docs/tokens.md "Revocation reaches every instance within 1 s"), and to resource servers through the
+ * revocation feed (docs/revocation-feed.md). Must be called inside the
  * transaction that makes the change: PostgreSQL delivers the NOTIFY only if that transaction commits,
  * and this instance drops its own cached state right after the commit.
  */
@@ -25,8 +27,11 @@ public class Revocations {
     private final TransactionSynchronizationRegistry transactions;
     private final SessionStates states;
     private final AuthMetrics metrics;
+    private final RevocationFacts facts;
 
-    Revocations(TransactionSynchronizationRegistry transactions, SessionStates states, AuthMetrics metrics) {
+    Revocations(TransactionSynchronizationRegistry transactions, SessionStates states, AuthMetrics metrics,
+                RevocationFacts facts) {
+        this.facts = facts;
         this.transactions = transactions;
         this.states = states;
         this.metrics = metrics;
@@ -34,11 +39,13 @@ public class Revocations {
 
     /** A session was revoked; {@code reason} is counted in the metrics once the change commits. */
     public void sessionRevoked(UUID sessionId, String reason) {
+        facts.sessionRevoked(sessionId); // docs/revocation-feed.md: the feed's fact commits with the revocation
         publish("s:" + sessionId, reason);
     }
 
     /** A user's stamp, status or roles changed: every cached session of that user is stale. */
     public void userChanged(UUID userId) {
+        facts.userChanged(userId);
         publish("u:" + userId, null);
     }
 

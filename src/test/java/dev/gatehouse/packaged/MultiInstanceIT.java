@@ -39,6 +39,7 @@ class MultiInstanceIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PUBLIC_URL = "https://auth.cluster.test";
+    private static final String FEED_SECRET = "the cluster's revocation feed secret 32+";
     private static Cluster cluster;
     private static PackagedApp a;
     private static PackagedApp b;
@@ -52,7 +53,8 @@ class MultiInstanceIT {
                 "GATEHOUSE_PASSKEYS_ANDROID_APPS", "dev.gatehouse.shop=29c333cb8666c120880f457c3c6d404cee48924f79a161641aa77ac095b91d6b",
                 "GATEHOUSE_PASSKEYS_APPLE_APP_IDS", "ABCDE12345.dev.gatehouse.shop",
                 // docs/dpop.md "The URL a proof names": both instances behind one public URL
-                "GATEHOUSE_HTTP_PUBLIC_BASE_URL", PUBLIC_URL));
+                "GATEHOUSE_HTTP_PUBLIC_BASE_URL", PUBLIC_URL,
+                "GATEHOUSE_REVOCATION_FEED_SECRETS", FEED_SECRET));
         a = cluster.instance(0);
         b = cluster.instance(1);
     }
@@ -125,6 +127,37 @@ class MultiInstanceIT {
         given().baseUri(a.baseUri()).contentType(ContentType.JSON)
                 .header("DPoP", key.proof("POST", PUBLIC_URL + "/api/auth/refresh", Instant.now(), UUID.randomUUID().toString()))
                 .body(Map.of("refreshToken", retried.path("refreshToken"))).post("/api/auth/refresh").then().statusCode(200);
+    }
+
+    /** docs/revocation-feed.md "Order": B's stream carries what A revoked, within a second, and its page too. */
+    @Test
+    void aRevocationOnAIsInTheFeedThatBServes() throws Exception {
+        Map<String, String> login = signUpAndLogin(a);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<java.util.stream.Stream<String>> stream = http.send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(b.baseUri() + "/api/revocations/stream"))
+                .header("Authorization", "Bearer " + FEED_SECRET).build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, stream.statusCode());
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> stream.body().forEach(lines::add));
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            long revoked = System.nanoTime();
+            given().baseUri(a.baseUri()).contentType(ContentType.JSON).body(Map.of("refreshToken", login.get("refreshToken")))
+                    .post("/api/auth/logout").then().statusCode(204);
+            String line;
+            do {
+                line = lines.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(line != null, "B's stream did not carry A's logout");
+            } while (!(line.startsWith("data:") && line.contains(login.get("sessionId"))));
+            long millis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - revoked);
+            assertTrue(millis < 1000, "B pushed A's revocation after " + millis + " ms");
+            given().baseUri(b.baseUri()).auth().oauth2(FEED_SECRET).get("/api/revocations").then().statusCode(200)
+                    .body("events.sid", org.hamcrest.Matchers.hasItem(login.get("sessionId")));
+        } finally {
+            stream.body().close();
+        }
     }
 
     @Test
@@ -276,7 +309,8 @@ class MultiInstanceIT {
         register(instance, email);
         Response login = login(instance, email, "correct horse battery");
         assertEquals(200, login.statusCode(), login.asString());
-        return Map.of("accessToken", login.path("accessToken"), "refreshToken", login.path("refreshToken"));
+        return Map.of("accessToken", login.path("accessToken"), "refreshToken", login.path("refreshToken"),
+                "sessionId", login.path("sessionId"));
     }
 
     /** A new user registered on {@code instance}, its e-mail marked verified in the database (no mail is sent here). */
