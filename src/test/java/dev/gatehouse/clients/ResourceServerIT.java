@@ -49,13 +49,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The resource-server example ({@code examples/resource-server}) against the packaged Gatehouse:
- * a service configured with nothing but {@code mp.jwt.verify.*} accepts real Gatehouse access
- * tokens by their {@code groups}, and refuses forged, foreign-key and expired ones
- * (docs/tokens.md "What resource servers see").
+ * a service configured with {@code mp.jwt.verify.*} accepts real Gatehouse access tokens by their
+ * {@code groups}, and refuses forged, foreign-key and expired ones (docs/tokens.md "What resource
+ * servers see"); with the clients/resource-server library it refuses revoked ones within a second
+ * (docs/revocation-feed.md).
  */
 class ResourceServerIT {
 
     private static final Path EXAMPLE = Path.of("examples", "resource-server");
+    private static final Path LIBRARY = Path.of("clients", "resource-server");
+    private static final String FEED_SECRET = "resource-server IT revocation feed secret";
+    private static final Path PROPAGATION = Path.of("target", "it-logs", "revocation-propagation.txt");
     private static final Path EXAMPLE_JAR = EXAMPLE.resolve(Path.of("target", "quarkus-app", "quarkus-run.jar"));
     private static final Path BUILD_LOG = Path.of("target", "it-logs", "resource-server.log");
     private static final Path APP_LOG = Path.of("target", "it-logs", "resource-server-app.log");
@@ -99,11 +103,14 @@ class ResourceServerIT {
         env.put("GATEHOUSE_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         // Every test registers and signs in a fresh user from one address.
         env.put("GATEHOUSE_RATE_LIMIT_ENABLED", "false");
+        env.put("GATEHOUSE_REVOCATION_FEED_SECRETS", FEED_SECRET);
         gatehouse = PackagedApp.start(env);
         gatehouse.awaitReady(Duration.ofSeconds(90));
 
-        example = startTheExample();
-        awaitTheExample(Duration.ofSeconds(60));
+        exampleUri = freeUri();
+        example = startTheExample(exampleUri, Map.of(), APP_LOG);
+        awaitTheExample(example, exampleUri, APP_LOG, Duration.ofSeconds(60));
+        awaitHealth(exampleUri, 200, Duration.ofSeconds(20)); // the feed is followed before the first test
     }
 
     @AfterAll
@@ -243,15 +250,72 @@ class ResourceServerIT {
         assertEquals("[\"pwd\"]", claims(passwordOnly).get("amr").toString());
     }
 
+    /**
+     * docs/revocation-feed.md: through the feed the example refuses a revoked token within a second, whatever revoked
+     * it. 50 logouts give the distribution (written to target/it-logs/revocation-propagation.txt).
+     */
     @Test
-    void aRevokedTokenIsAcceptedHereUntilItsExp() {
-        String token = accessToken(register().email(), PASSWORD);
-        given().baseUri(gatehouse.baseUri()).auth().oauth2(token).post("/api/auth/logout-all").then().statusCode(204);
+    void everyKindOfRevocationReachesTheExampleWithinASecond() throws Exception {
+        List<Long> millis = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Map<String, String> session = signIn(register().email(), PASSWORD);
+            millis.add(refusedAfter(session.get("accessToken"), () -> given().baseUri(gatehouse.baseUri()).contentType(ContentType.JSON)
+                    .body(Map.of("refreshToken", session.get("refreshToken"))).post("/api/auth/logout").then().statusCode(204)));
+        }
+        String logoutAll = accessToken(register().email(), PASSWORD);
+        millis.add(refusedAfter(logoutAll, () -> given().baseUri(gatehouse.baseUri()).auth().oauth2(logoutAll)
+                .post("/api/auth/logout-all").then().statusCode(204)));
+        User changing = register();
+        String before = accessToken(changing.email(), PASSWORD);
+        String current = accessToken(changing.email(), PASSWORD);
+        millis.add(refusedAfter(before, () -> given().baseUri(gatehouse.baseUri()).auth().oauth2(current).contentType(ContentType.JSON)
+                .body(Map.of("currentPassword", PASSWORD, "newPassword", "another horse battery"))
+                .post("/api/auth/password").then().statusCode(204)));
+        User suspended = register();
+        String theirs = accessToken(suspended.email(), PASSWORD);
+        String admin = accessToken(ADMIN_EMAIL, ADMIN_PASSWORD);
+        millis.add(refusedAfter(theirs, () -> given().baseUri(gatehouse.baseUri()).auth().oauth2(admin)
+                .post("/api/admin/users/" + suspended.id() + "/suspend").then().statusCode(204)));
+        // a replay: the session's first refresh token used again after its successor was used
+        Map<String, String> replayed = signIn(register().email(), PASSWORD);
+        String next = refresh(replayed.get("refreshToken"));
+        refresh(next);
+        millis.add(refusedAfter(replayed.get("accessToken"), () -> given().baseUri(gatehouse.baseUri()).contentType(ContentType.JSON)
+                .body(Map.of("refreshToken", replayed.get("refreshToken"))).post("/api/auth/refresh").then().statusCode(401)));
 
-        // Gatehouse refuses it at once; a resource server with MicroProfile JWT alone cannot know, which
-        // is why the token's ttl is short (docs/tokens.md "What resource servers see").
-        given().baseUri(gatehouse.baseUri()).auth().oauth2(token).get("/api/users/me").then().statusCode(401);
-        assertEquals(200, status("/api/orders", token), "a revoked but unexpired token at the resource server");
+        List<Long> sorted = millis.stream().sorted().toList();
+        String report = String.format("revocation to refusal at the example, %d revocations: p50 %d ms, p99 %d ms, max %d ms%n",
+                sorted.size(), sorted.get(sorted.size() / 2), sorted.get((int) Math.ceil(0.99 * sorted.size()) - 1),
+                sorted.get(sorted.size() - 1));
+        Files.writeString(PROPAGATION, report + sorted + "\n", StandardCharsets.UTF_8);
+        System.out.print(report);
+        assertTrue(sorted.get(sorted.size() - 1) < 1000, report);
+        // an untouched token still works
+        assertEquals(200, status("/api/orders", accessToken(register().email(), PASSWORD)));
+    }
+
+    /** docs/revocation-feed.md "Following the feed": without the feed, fail-open accepts and reports DOWN; fail-closed refuses. */
+    @Test
+    void aWrongSecretLeavesTheFeedDownAndFailClosedRefusesEveryToken() throws Exception {
+        String token = accessToken(register().email(), PASSWORD);
+        for (boolean failClosed : new boolean[] {false, true}) {
+            String uri = freeUri();
+            Path log = APP_LOG.resolveSibling("resource-server-app-wrong-secret-" + failClosed + ".log");
+            Process other = startTheExample(uri, Map.of("GATEHOUSE_REVOCATION_FEED_SECRET", "not the feed's secret but long enough",
+                    "GATEHOUSE_REVOCATION_FEED_FAIL_CLOSED", String.valueOf(failClosed)), log);
+            try {
+                awaitTheExample(other, uri, log, Duration.ofSeconds(60));
+                awaitHealth(uri, 503, Duration.ofSeconds(10));
+                String health = given().baseUri(uri).get("/q/health/ready").then().statusCode(503).extract().asString();
+                assertTrue(health.matches("(?s).*\"lastStatus\":\\s*401.*"), health);
+                int expected = failClosed ? 401 : 200;
+                assertEquals(expected, given().baseUri(uri).auth().oauth2(token).get("/api/orders").statusCode(),
+                        "fail-closed=" + failClosed + " with the feed unreachable");
+            } finally {
+                other.destroy();
+                other.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
     }
 
     // --- Gatehouse's API ---
@@ -292,6 +356,30 @@ class ResourceServerIT {
                 .then().statusCode(200).extract().path("accessToken");
     }
 
+    private static Map<String, String> signIn(String email, String password) {
+        io.restassured.response.Response login = given().baseUri(gatehouse.baseUri()).contentType(ContentType.JSON)
+                .body(Map.of("email", email, "password", password)).post("/api/auth/login");
+        login.then().statusCode(200);
+        return Map.of("accessToken", login.path("accessToken"), "refreshToken", login.path("refreshToken"));
+    }
+
+    private static String refresh(String refreshToken) {
+        return given().baseUri(gatehouse.baseUri()).contentType(ContentType.JSON).body(Map.of("refreshToken", refreshToken))
+                .post("/api/auth/refresh").then().statusCode(200).extract().path("refreshToken");
+    }
+
+    /** Checks the token works at the example, revokes, and polls the example until it refuses: the milliseconds that took. */
+    private static long refusedAfter(String token, Runnable revoke) throws Exception {
+        assertEquals(200, status("/api/orders", token), "accepted before the revocation");
+        revoke.run();
+        long revoked = System.nanoTime();
+        while (status("/api/orders", token) != 401) {
+            assertTrue(System.nanoTime() - revoked < TimeUnit.SECONDS.toNanos(3), "still accepted 3 s after the revocation");
+            Thread.sleep(5);
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - revoked);
+    }
+
     private static String accessToken(String email, String password) {
         return given().baseUri(gatehouse.baseUri()).contentType(ContentType.JSON)
                 .body(Map.of("email", email, "password", password))
@@ -320,12 +408,18 @@ class ResourceServerIT {
             System.out.println(EXAMPLE_JAR + " is up to date: not rebuilt");
             return;
         }
-        List<String> command = List.of(Path.of("mvnw").toAbsolutePath().toString(), "-B", "-q", "package", "-DskipTests");
-        Files.writeString(BUILD_LOG, "\n$ " + String.join(" ", command) + "   (in " + EXAMPLE + ")\n",
+        // the library first, with its own tests, into the local repository the example resolves it from
+        build(LIBRARY, List.of(Path.of("mvnw").toAbsolutePath().toString(), "-B", "-q", "install"));
+        build(EXAMPLE, List.of(Path.of("mvnw").toAbsolutePath().toString(), "-B", "-q", "package", "-DskipTests"));
+        assertTrue(Files.exists(EXAMPLE_JAR), "the example's build left no " + EXAMPLE_JAR);
+    }
+
+    private static void build(Path folder, List<String> command) throws Exception {
+        Files.writeString(BUILD_LOG, "\n$ " + String.join(" ", command) + "   (in " + folder + ")\n",
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         Duration timeout = Duration.ofMinutes(5);
         long start = System.nanoTime();
-        Process build = new ProcessBuilder(command).directory(EXAMPLE.toFile())
+        Process build = new ProcessBuilder(command).directory(folder.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(BUILD_LOG.toFile()))
                 .start();
@@ -333,9 +427,8 @@ class ResourceServerIT {
             build.destroyForcibly().waitFor();
             fail("the example's build did not finish within " + timeout + "; output (" + BUILD_LOG + "):\n" + read(BUILD_LOG));
         }
-        System.out.printf("example build: exit %d in %d ms%n", build.exitValue(), (System.nanoTime() - start) / 1_000_000);
-        assertEquals(0, build.exitValue(), "the example's build failed; output (" + BUILD_LOG + "):\n" + read(BUILD_LOG));
-        assertTrue(Files.exists(EXAMPLE_JAR), "the example's build left no " + EXAMPLE_JAR);
+        System.out.printf("%s build: exit %d in %d ms%n", folder, build.exitValue(), (System.nanoTime() - start) / 1_000_000);
+        assertEquals(0, build.exitValue(), "the build in " + folder + " failed; output (" + BUILD_LOG + "):\n" + read(BUILD_LOG));
     }
 
     private static boolean needsBuild() throws IOException {
@@ -343,43 +436,48 @@ class ResourceServerIT {
             return true;
         }
         FileTime built = Files.getLastModifiedTime(EXAMPLE_JAR);
-        try (Stream<Path> sources = Stream.concat(Stream.of(EXAMPLE.resolve("pom.xml")), Files.walk(EXAMPLE.resolve("src")))) {
+        try (Stream<Path> sources = Stream.of(Stream.of(EXAMPLE.resolve("pom.xml"), LIBRARY.resolve("pom.xml")),
+                Files.walk(EXAMPLE.resolve("src")), Files.walk(LIBRARY.resolve("src"))).flatMap(x -> x)) {
             return sources.filter(Files::isRegularFile).anyMatch(source -> lastModified(source).compareTo(built) >= 0);
         }
     }
 
-    /** The example as an operator runs it: {@code java -jar}, configured by environment variables only. */
-    private static Process startTheExample() throws IOException {
-        int port;
+    private static String freeUri() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
+            return "http://127.0.0.1:" + socket.getLocalPort();
         }
-        exampleUri = "http://127.0.0.1:" + port;
+    }
+
+    /** The example as an operator runs it: {@code java -jar}, configured by environment variables only. */
+    private static Process startTheExample(String uri, Map<String, String> extra, Path log) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", EXAMPLE_JAR.toString()))
                 .redirectErrorStream(true)
-                .redirectOutput(APP_LOG.toFile());
+                .redirectOutput(log.toFile());
         // Only what this test sets may configure it, not whatever the build's environment carries.
         builder.environment().keySet().removeIf(key -> key.startsWith("GATEHOUSE_") || key.startsWith("QUARKUS_")
                 || key.startsWith("MP_JWT_") || key.startsWith("SMALLRYE_JWT_") || key.equals("JWT_CLOCK_SKEW_SECONDS"));
-        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("QUARKUS_HTTP_PORT", uri.substring(uri.lastIndexOf(':') + 1));
         builder.environment().put("GATEHOUSE_JWKS_URL", gatehouse.baseUri() + "/.well-known/jwks.json");
         builder.environment().put("GATEHOUSE_ISSUER", ISSUER);
         builder.environment().put("GATEHOUSE_AUDIENCE", AUDIENCE);
         builder.environment().put("JWT_CLOCK_SKEW_SECONDS", String.valueOf(EXAMPLE_CLOCK_SKEW_SECONDS));
+        builder.environment().put("GATEHOUSE_URL", gatehouse.baseUri());
+        builder.environment().put("GATEHOUSE_REVOCATION_FEED_SECRET", FEED_SECRET);
+        builder.environment().putAll(extra);
         return builder.start();
     }
 
-    /** Polls until the example answers HTTP at all (it has no health endpoint); fails with its output if it dies. */
-    private static void awaitTheExample(Duration timeout) throws Exception {
+    /** Polls until the example answers HTTP at all; fails with its output if it dies. */
+    private static void awaitTheExample(Process process, String uri, Path log, Duration timeout) throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!example.isAlive()) {
-                fail("the example exited with " + example.exitValue() + ":\n" + read(APP_LOG));
+            if (!process.isAlive()) {
+                fail("the example exited with " + process.exitValue() + ":\n" + read(log));
             }
             try {
-                client.send(HttpRequest.newBuilder(URI.create(exampleUri + "/api/orders")).timeout(Duration.ofSeconds(1)).build(),
+                client.send(HttpRequest.newBuilder(URI.create(uri + "/api/orders")).timeout(Duration.ofSeconds(1)).build(),
                         HttpResponse.BodyHandlers.discarding());
                 return;
             } catch (IOException notYet) {
@@ -387,7 +485,21 @@ class ResourceServerIT {
             }
             Thread.sleep(50);
         }
-        fail("the example did not answer within " + timeout + ":\n" + read(APP_LOG));
+        fail("the example did not answer within " + timeout + ":\n" + read(log));
+    }
+
+    /** Polls the example's readiness (the revocation feed's check) until it answers {@code status}. */
+    private static void awaitHealth(String uri, int status, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            last = given().baseUri(uri).get("/q/health/ready").statusCode();
+            if (last == status) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        fail("the example's readiness stayed " + last + ", not " + status);
     }
 
     private static FileTime lastModified(Path file) {

@@ -1,0 +1,24 @@
+package dev.gatehouse.resourceserver;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** DOWN while the revocation feed has been unheard of for longer than {@code max-staleness} (docs/revocation-feed.md). */
+@Readiness
+public class FeedHealthCheck implements HealthCheck {
+
+    private final FeedFollower feed;
+
+    FeedHealthCheck(FeedFollower feed) {
+        this.feed = feed;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("gatehouse-revocation-feed").status(!feed.stale())
+                .withData("stalenessMillis", Math.min(feed.staleness().toMillis(), Long.MAX_VALUE / 2))
+                .withData("lastSeq", feed.lastSeq()).withData("facts", feed.facts())
+                .withData("lastStatus", feed.lastStatus()).build();
+    }
+}
