@@ -402,7 +402,7 @@ class ResourceServerIT {
     }
 
     /** {@code ../../mvnw -B -q package -DskipTests} in the example, unless its jar is newer than its pom and sources. */
-    private static void buildTheExampleUnlessUpToDate() throws Exception {
+    static void buildTheExampleUnlessUpToDate() throws Exception {
         Files.createDirectories(BUILD_LOG.getParent());
         if (!needsBuild()) {
             System.out.println(EXAMPLE_JAR + " is up to date: not rebuilt");
@@ -510,7 +510,7 @@ class ResourceServerIT {
         }
     }
 
-    private static String read(Path log) {
+    static String read(Path log) {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
