@@ -21,7 +21,7 @@ bench_load_generator() {
   local jars=$1
   shift
   ./mvnw -B -q dependency:build-classpath -Dmdep.outputFile="$work/all-cp.txt" >/dev/null
-  load_cp=$(tr ':' '\n' < "$work/all-cp.txt" | grep -E "$jars" | paste -sd:)
+  load_cp=$(tr ':' '\n' < "$work/all-cp.txt" | { grep -E "$jars" || true; } | paste -sd:)
   javac -nowarn -cp "$load_cp" -d "$work/classes" bench/ClosedLoop.java "$@"
   load_cp=$load_cp:$work/classes
 }

@@ -65,6 +65,10 @@ public class FeedFollower {
     }
 
     void start(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            LOG.warn("gatehouse.revocation-feed.enabled=false: revoked Gatehouse tokens are accepted until they expire");
+            return;
+        }
         follower = daemon("gatehouse-feed-follower").newThread(this::follow);
         follower.start();
         watchdog.scheduleWithFixedDelay(this::check, 500, 500, TimeUnit.MILLISECONDS);

@@ -9,6 +9,10 @@ import java.time.Duration;
 @ConfigMapping(prefix = "gatehouse.revocation-feed")
 public interface RevocationFeedConfig {
 
+    /** {@code false}: the library does nothing (no connection, no check); for an operator's emergency switch, and benchmarks. */
+    @WithDefault("true")
+    boolean enabled();
+
     /** Gatehouse's base URL, e.g. {@code https://auth.internal}: the feed is {@code <url>/api/revocations}. */
     String url();
 

@@ -38,7 +38,7 @@ public class RevokedTokenFilter {
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION + 1)
     public Optional<Response> refuseRevoked() {
-        if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
+        if (!config.enabled() || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
             return Optional.empty();
         }
         if (config.failClosed() && feed.stale()) {
