@@ -68,6 +68,8 @@ class RevocationFeedTest {
     AgroalDataSource dataSource;
     @Inject
     StoragePurge purge;
+    @io.quarkus.test.common.http.TestHTTPResource(value = "metrics", management = true)
+    java.net.URL metricsUrl;
 
     static Response page(String after) {
         var request = given().auth().oauth2(SECRET);
@@ -265,6 +267,8 @@ class RevocationFeedTest {
         try {
             // without Last-Event-ID: every retained fact first, the one just made among them
             assertNotNull(awaitData(lines, before.sessionId(), Duration.ofSeconds(5)));
+            assertTrue(dev.gatehouse.support.Metrics.value(dev.gatehouse.support.Metrics.scrape(metricsUrl),
+                    "gatehouse_revocation_feed_subscribers", "") >= 1, "the open stream is counted");
             Api.Tokens live = Api.login(Api.register());
             long revoked = System.nanoTime();
             given().contentType(ContentType.JSON).body(Map.of("refreshToken", live.refreshToken())).post("/api/auth/logout")
