@@ -38,6 +38,7 @@ public class RevocationFeed {
               from (select id, nextval('revocation_seq') as seq
                       from (select id from revocation_facts where seq is null order by id limit 10000) pending) n
              where f.id = n.id""";
+    private static final String NEWEST = "select coalesce(max(seq), 0) from revocation_facts";
     private static final String PAGE_AFTER = """
             select seq, kind, sid, sub, stamp, at from revocation_facts
              where seq > :after and at > :horizon order by seq limit :limit""";
@@ -65,6 +66,12 @@ public class RevocationFeed {
             Panache.getEntityManager().createNativeQuery(LOCK).getSingleResult();
             return Panache.getEntityManager().createNativeQuery(SEQUENCE).executeUpdate();
         });
+    }
+
+    /** The highest number given so far (0 before any): a stream whose cursor has reached it has nothing to read. */
+    public long newest() {
+        return QuarkusTransaction.requiringNew().call(() ->
+                ((Number) Panache.getEntityManager().createNativeQuery(NEWEST).getSingleResult()).longValue());
     }
 
     /** The numbered facts after {@code after} that can still matter, at most {@link #PAGE}. */

@@ -2,6 +2,8 @@ package dev.gatehouse.feed;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.problem.ProblemCode;
+import dev.gatehouse.problem.ProblemException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -35,6 +37,8 @@ public class RevocationStream {
     private static final long HEARTBEAT_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** Events sent to a subscriber and not yet written out; beyond it the subscriber waits (a slow reader). */
     private static final int MAX_IN_FLIGHT = 5000;
+    /** Open streams per instance; a stream beyond them is refused with 503 (each costs a connection and memory). */
+    static final int MAX_SUBSCRIBERS = 1000;
 
     private final RevocationFeed feed;
     private final ObjectMapper json;
@@ -71,6 +75,9 @@ public class RevocationStream {
 
     /** A new stream, served from {@code after}: first what is retained after it, then every new fact. */
     void subscribe(SseEventSink sink, Sse sse, long after) {
+        if (subscribers.size() >= MAX_SUBSCRIBERS) {
+            throw new ProblemException(ProblemCode.SERVICE_UNAVAILABLE, "Too many revocation-feed streams are open here.");
+        }
         Subscriber subscriber = new Subscriber(sink, sse, after);
         // the answer's headers go out at once, before the first fact
         send(subscriber, sse.newEventBuilder().comment("gatehouse revocation feed").build());
@@ -92,8 +99,12 @@ public class RevocationStream {
         }
         try {
             feed.sequence();
+            // one look at the newest number, so that a round with nothing new reads nothing per subscriber
+            long newest = feed.newest();
             for (Subscriber subscriber : subscribers) {
-                push(subscriber);
+                if (subscriber.cursor < newest) {
+                    push(subscriber, newest);
+                }
             }
         } catch (RuntimeException e) {
             // the database is away: the subscribers keep their cursors and get everything on a later round
@@ -107,7 +118,8 @@ public class RevocationStream {
         }
     }
 
-    private void push(Subscriber subscriber) {
+    /** Sends what follows the subscriber's cursor, up to {@code newest} (every fact up to it has committed). */
+    private void push(Subscriber subscriber, long newest) {
         while (!subscriber.sink.isClosed() && subscriber.inFlight.get() < MAX_IN_FLIGHT) {
             RevocationFeed.Page page = feed.page(subscriber.cursor);
             for (RevocationFeed.Event event : page.events()) {
@@ -116,6 +128,8 @@ public class RevocationStream {
             }
             subscriber.cursor = page.cursor();
             if (!page.more()) {
+                // what lies between the cursor and newest is older than the retention: nothing to send, ever
+                subscriber.cursor = Math.max(subscriber.cursor, newest);
                 return;
             }
         }
